@@ -1,0 +1,37 @@
+# Two commands a fresh machine needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+SEED   := seeds/000_b9882e595d678b98.txt
+
+.PHONY: setup demo test bench eval fuzz clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+demo: setup
+	$(VENV)/bin/cleanup fix $(SEED) --diff --color always
+	$(VENV)/bin/cleanup explain $(SEED)
+	$(VENV)/bin/cleanup eval seeds/
+
+test: setup
+	$(PY) -m pytest
+
+eval: setup
+	$(VENV)/bin/cleanup eval seeds/
+	$(VENV)/bin/cleanup eval tests/corpus/
+
+bench: setup
+	$(PY) bench/bench_detect.py
+	$(PY) bench/bench_translate.py
+
+fuzz: setup
+	$(PY) -m pytest -m slow tests/test_fuzz.py -p no:cacheprovider
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

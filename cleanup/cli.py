@@ -1,0 +1,357 @@
+"""The ``cleanup`` command line. Thin: parsing and printing; the library does the work.
+
+Exit status, decided here and only here: 0 clean, 1 findings (``check``, ``fix --check``),
+2 usage, input or configuration error.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import click
+import typer
+
+from .errors import CleanupError, UsageError
+
+app = typer.Typer(
+    name="cleanup",
+    help="Detect and repair machine-translation artefacts in news articles.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+glossary_app = typer.Typer(help="Inspect and test glossaries.", no_args_is_help=True)
+app.add_typer(glossary_app, name="glossary")
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class Color(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+class CheckFormat(str, Enum):
+    lines = "lines"
+    json = "json"
+
+
+class FixFormat(str, Enum):
+    text = "text"
+    diff = "diff"
+    word_diff = "word-diff"
+    json = "json"
+
+
+class EvalFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+# Options shared by the commands that analyse text.
+LangOpt = Annotated[Optional[str], typer.Option("--lang", "-l", help="Language of the text (default: detected).")]
+GlossaryOpt = Annotated[list[Path], typer.Option("--glossary", "-g", help="Extra glossary file (repeatable).")]
+GlossaryDirOpt = Annotated[list[Path], typer.Option("--glossary-dir", help="Extra folder laid out like glossaries/ (repeatable).")]
+NoBundledOpt = Annotated[bool, typer.Option("--no-bundled", help="Do not load the bundled glossaries and languages.")]
+SkipOpt = Annotated[list[str], typer.Option("--skip", help="Disable a rule by name (repeatable; see `cleanup rules`).")]
+OnlyOpt = Annotated[list[str], typer.Option("--only", help="Run only these rules (repeatable).")]
+EncodingOpt = Annotated[str, typer.Option("--encoding", help="Input encoding, or 'auto' to detect it.")]
+ColorOpt = Annotated[Color, typer.Option("--color", help="Colour diffs: auto (on a terminal), always, never.")]
+FromOpt = Annotated[Optional[Path], typer.Option("--from-list", help="Read input paths from this file, one a line ('-' for stdin).")]
+
+
+def _cleaner(glossary, glossary_dir, no_bundled, skip, only):
+    from .pipeline import Cleaner, Settings
+
+    return Cleaner(
+        glossary_dirs=list(glossary_dir), extra_glossaries=list(glossary),
+        settings=Settings(skip=tuple(skip), only=tuple(only)), bundled=not no_bundled,
+    )
+
+
+def _inputs(paths: list[str], from_list: Path | None) -> list[str]:
+    out = list(paths)
+    if from_list is not None:
+        from .textio import read_source
+
+        listing = read_source(str(from_list)) if str(from_list) != "-" else None
+        text = listing.text if listing else sys.stdin.read()
+        out.extend(line.strip() for line in text.splitlines() if line.strip())
+    if not out:
+        raise UsageError("no input files")
+    if out.count("-") > 1:
+        raise UsageError("'-' (stdin) can be given once")
+    return out
+
+
+def _use_color(color: Color, stream) -> bool:
+    if color == Color.always:
+        return True
+    if color == Color.never:
+        return False
+    return stream.isatty()
+
+
+def _error(message: str) -> None:
+    sys.stderr.write(f"cleanup: error: {message}\n")
+
+
+@app.command()
+def fix(
+    inputs: Annotated[list[str], typer.Argument(help="Article file(s); '-' reads stdin.", show_default=False)] = None,
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write the corrected text here ('-': stdout).")] = None,
+    in_place: Annotated[bool, typer.Option("--in-place", "-i", help="Rewrite each input atomically.")] = False,
+    backup: Annotated[Optional[str], typer.Option("--backup", help="With --in-place, keep the original as FILE+SUFFIX (e.g. .orig).")] = None,
+    follow_symlinks: Annotated[bool, typer.Option("--follow-symlinks", help="With --in-place, rewrite a symlink's target even outside its folder.")] = False,
+    output_dir: Annotated[Optional[Path], typer.Option("--output-dir", help="Write each corrected file into this folder.")] = None,
+    diff: Annotated[bool, typer.Option("--diff", help="Print a unified diff instead of the text.")] = False,
+    word_diff: Annotated[bool, typer.Option("--word-diff", help="Print each change in its context, word level.")] = False,
+    fmt: Annotated[FixFormat, typer.Option("--format", "-f", help="What to print: text, diff, word-diff, json.")] = FixFormat.text,
+    check: Annotated[bool, typer.Option("--check", help="Exit 1 when anything would change.")] = False,
+    lang: LangOpt = None,
+    glossary: GlossaryOpt = [],
+    glossary_dir: GlossaryDirOpt = [],
+    no_bundled: NoBundledOpt = False,
+    skip: SkipOpt = [],
+    only: OnlyOpt = [],
+    encoding: EncodingOpt = "utf-8",
+    color: ColorOpt = Color.auto,
+    from_list: FromOpt = None,
+) -> int:
+    """Correct the text. `cleanup fix IN -o OUT` writes the corrected text to OUT."""
+    from . import render
+    from .textio import read_source, resolve_in_place, write_atomic
+
+    paths = _inputs(inputs or [], from_list)
+    if diff:
+        fmt = FixFormat.diff
+    if word_diff:
+        fmt = FixFormat.word_diff
+    targets = sum(x is not None and x is not False for x in (output, output_dir, in_place or None))
+    if targets > 1:
+        raise UsageError("choose one of --output, --output-dir, --in-place")
+    if len(paths) > 1 and output not in (None,) :
+        raise UsageError("--output takes one input; use --in-place or --output-dir for several")
+    if backup and not in_place:
+        raise UsageError("--backup goes with --in-place")
+    if in_place and "-" in paths:
+        raise UsageError("--in-place cannot rewrite stdin")
+    cleaner = _cleaner(glossary, glossary_dir, no_bundled, skip, only)
+    writes_text = output is not None or output_dir is not None or in_place
+    color_on = _use_color(color, sys.stdout)
+    status = EXIT_CLEAN
+    results = []
+    for path in paths:
+        try:
+            source = read_source(path, encoding)
+            result = cleaner.fix(source.text, lang)
+        except CleanupError as exc:
+            if len(paths) == 1:
+                raise
+            _error(str(exc))
+            status = EXIT_ERROR
+            continue
+        for note in result.notes:
+            sys.stderr.write(f"cleanup: {path}: {note}\n")
+        data = source.encode(result.output)
+        if in_place:
+            target = resolve_in_place(path, follow_symlinks)
+            if result.changed:
+                if backup:
+                    write_atomic(str(target) + backup, source.encode(source.text))
+                write_atomic(target, data)
+        elif output_dir is not None:
+            output_dir.mkdir(parents=True, exist_ok=True)
+            write_atomic(output_dir / Path(path).name, data)
+        elif output is not None and output != "-":
+            write_atomic(output, data)
+        name = source.name
+        if fmt == FixFormat.json:
+            results.append((name, result))
+        elif fmt == FixFormat.diff:
+            sys.stdout.write(render.unified_diff(result, name, color_on))
+        elif fmt == FixFormat.word_diff:
+            sys.stdout.write(render.word_diff(result, name, color_on))
+        elif not writes_text or output == "-":
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        if check and result.edits and status == EXIT_CLEAN:
+            status = EXIT_FINDINGS
+    if results:
+        sys.stdout.write(render.to_json(results))
+    return status
+
+
+@app.command()
+def check(
+    inputs: Annotated[list[str], typer.Argument(help="Article file(s); '-' reads stdin.", show_default=False)] = None,
+    fmt: Annotated[CheckFormat, typer.Option("--format", "-f", help="lines (path:line:col: rule: message) or json.")] = CheckFormat.lines,
+    lang: LangOpt = None,
+    glossary: GlossaryOpt = [],
+    glossary_dir: GlossaryDirOpt = [],
+    no_bundled: NoBundledOpt = False,
+    skip: SkipOpt = [],
+    only: OnlyOpt = [],
+    encoding: EncodingOpt = "utf-8",
+    from_list: FromOpt = None,
+) -> int:
+    """Report findings; exit 1 if there are any. Nothing is written."""
+    from . import render
+    from .textio import read_source
+
+    paths = _inputs(inputs or [], from_list)
+    cleaner = _cleaner(glossary, glossary_dir, no_bundled, skip, only)
+    status = EXIT_CLEAN
+    results = []
+    for path in paths:
+        try:
+            source = read_source(path, encoding)
+            result = cleaner.check(source.text, lang)
+        except CleanupError as exc:
+            if len(paths) == 1:
+                raise
+            _error(str(exc))
+            status = EXIT_ERROR
+            continue
+        if fmt == CheckFormat.json:
+            results.append((source.name, result))
+        else:
+            sys.stdout.write(render.finding_lines(result, source.name))
+        if result.findings and status == EXIT_CLEAN:
+            status = EXIT_FINDINGS
+    if results:
+        sys.stdout.write(render.to_json(results))
+    return status
+
+
+@app.command()
+def explain(
+    inputs: Annotated[list[str], typer.Argument(help="Article file(s); '-' reads stdin.", show_default=False)] = None,
+    lang: LangOpt = None,
+    glossary: GlossaryOpt = [],
+    glossary_dir: GlossaryDirOpt = [],
+    no_bundled: NoBundledOpt = False,
+    skip: SkipOpt = [],
+    only: OnlyOpt = [],
+    encoding: EncodingOpt = "utf-8",
+) -> int:
+    """Explain each change: what, where, which rule or glossary entry, and why."""
+    from . import render
+    from .textio import read_source
+
+    paths = _inputs(inputs or [], None)
+    cleaner = _cleaner(glossary, glossary_dir, no_bundled, skip, only)
+    for path in paths:
+        source = read_source(path, encoding)
+        sys.stdout.write(render.explain(cleaner.fix(source.text, lang), source.name))
+    return EXIT_CLEAN
+
+
+@app.command("eval")
+def eval_(
+    directory: Annotated[Path, typer.Argument(help="Folder of NAME.txt + NAME.gold.json pairs (searched recursively).")],
+    fmt: Annotated[EvalFormat, typer.Option("--format", "-f", help="text or json.")] = EvalFormat.text,
+    lang: LangOpt = None,
+    glossary: GlossaryOpt = [],
+    glossary_dir: GlossaryDirOpt = [],
+    no_bundled: NoBundledOpt = False,
+    skip: SkipOpt = [],
+    only: OnlyOpt = [],
+) -> int:
+    """Score the tool on gold-annotated articles: fixed, wrong fixes, missed, false edits."""
+    import json
+
+    from .evaluate import evaluate
+
+    score = evaluate(directory, _cleaner(glossary, glossary_dir, no_bundled, skip, only), lang)
+    if fmt == EvalFormat.json:
+        sys.stdout.write(json.dumps(score.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(score.report())
+    return EXIT_CLEAN
+
+
+@app.command()
+def rules() -> int:
+    """List the rule detectors by name."""
+    from .rules import RULES
+
+    print("glossary: glossary entries (glossaries/<lang>/*.toml), exact and fuzzy")
+    for name, func in RULES.items():
+        print(f"{name}: {(func.__doc__ or '').strip().splitlines()[0]}")
+    return EXIT_CLEAN
+
+
+@glossary_app.command("test")
+def glossary_test(
+    glossary: GlossaryOpt = [],
+    glossary_dir: GlossaryDirOpt = [],
+    no_bundled: NoBundledOpt = False,
+) -> int:
+    """Run every entry's must_fire / must_not_fire examples; exit 1 on any failure."""
+    from .selftest import check_all
+
+    cleaner = _cleaner(glossary, glossary_dir, no_bundled, [], [])
+    failures = check_all(cleaner)
+    for f in failures:
+        print(f)
+    total = sum(len(p.entries) for p in cleaner.packs.values())
+    print(f"{total} entries, {len(failures)} failing examples")
+    return EXIT_FINDINGS if failures else EXIT_CLEAN
+
+
+@glossary_app.command("list")
+def glossary_list(
+    glossary: GlossaryOpt = [],
+    glossary_dir: GlossaryDirOpt = [],
+    no_bundled: NoBundledOpt = False,
+) -> int:
+    """Languages, glossary files and entry counts."""
+    cleaner = _cleaner(glossary, glossary_dir, no_bundled, [], [])
+    for code, pack in sorted(cleaner.packs.items()):
+        print(f"{code} ({pack.language.name}): {len(pack.entries)} entries")
+        for g in pack.glossaries:
+            print(f"  {g.path}: {len(g.entries)} entries, sha256 {g.sha256[:12]}")
+    return EXIT_CLEAN
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        from . import __version__
+
+        print(f"cleanup {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Print the version.")] = False,
+) -> None:
+    """Detect and repair machine-translation artefacts in news articles."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; map every error to its exit status once, here."""
+    try:
+        code = app(args=argv, prog_name="cleanup", standalone_mode=False)
+    except CleanupError as exc:
+        _error(str(exc))
+        return EXIT_ERROR
+    except click.exceptions.Abort:
+        _error("aborted")
+        return EXIT_ERROR
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_ERROR
+    except BrokenPipeError:
+        return EXIT_CLEAN
+    return code if isinstance(code, int) else EXIT_CLEAN
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,166 @@
+"""Document model: the original text with paragraphs, sentences, tokens and line/column offsets.
+
+All offsets are indices into ``Document.text`` (the decoded text without its BOM); nothing
+here rewrites the text, so bytes outside edits are preserved exactly.
+"""
+
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import regex
+
+WORD_RE = regex.compile(r"[\p{L}\p{M}\p{N}]+")
+_LINE_BREAK_RE = regex.compile(r"\r\n|\r|\n|\u2028|\u2029")
+# A sentence ends at . ! ? … (plus closing quotes/brackets), followed by space and a capital,
+# digit, opening quote or dash.
+_SENT_END_RE = regex.compile(
+    r"(?<=[.!?…][\"'”’»)\]]*)\s+(?=[\"'“‘«(\[\-–—]?\s?[\p{Lu}\p{N}])", regex.V1
+)
+
+
+def normalize_token(token: str) -> str:
+    """The key a token is matched by: NFKC, case-folded."""
+    return unicodedata.normalize("NFKC", token).casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    start: int
+    end: int
+    norm: str
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A paragraph or sentence: a span of the document text."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Document:
+    """Text plus its segmentation. ``abbreviations`` stop sentence splits (language data)."""
+
+    text: str
+    abbreviations: frozenset[str] = field(default_factory=frozenset)
+
+    @cached_property
+    def line_starts(self) -> list[int]:
+        starts = [0]
+        for m in _LINE_BREAK_RE.finditer(self.text):
+            starts.append(m.end())
+        return starts
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based line and column of a character offset."""
+        line = bisect.bisect_right(self.line_starts, offset) - 1
+        return line + 1, offset - self.line_starts[line] + 1
+
+    @cached_property
+    def lines(self) -> list[Segment]:
+        """Every line, without its line break."""
+        out = []
+        starts = self.line_starts
+        for i, start in enumerate(starts):
+            if i + 1 < len(starts):
+                brk = _LINE_BREAK_RE.search(self.text, start)
+                end = brk.start() if brk else len(self.text)
+            else:
+                end = len(self.text)
+            out.append(Segment(i, start, end, self.text[start:end]))
+        return out
+
+    @cached_property
+    def paragraphs(self) -> list[Segment]:
+        """Paragraphs: one per line, except that a hard-wrapped line continues the previous
+        one (the previous line has no final punctuation and this one starts in lowercase)."""
+        spans: list[list[int]] = []
+        prev = None
+        for ln in self.lines:
+            stripped = ln.text.strip()
+            if not stripped:
+                prev = None
+                continue
+            start = ln.start + (len(ln.text) - len(ln.text.lstrip()))
+            end = ln.start + len(ln.text.rstrip())
+            if prev is not None and _continues(prev.text.rstrip(), stripped):
+                spans[-1][1] = end
+            else:
+                spans.append([start, end])
+            prev = ln
+        return [Segment(k, s, e, self.text[s:e]) for k, (s, e) in enumerate(spans)]
+
+    @cached_property
+    def sentences(self) -> list[Segment]:
+        """Sentences inside paragraphs; a sentence never crosses a paragraph or line break."""
+        out: list[Segment] = []
+        for para in self.paragraphs:
+            for start, end in self._split_sentences(para.start, para.end):
+                out.append(Segment(len(out), start, end, self.text[start:end]))
+        return out
+
+    def _split_sentences(self, start: int, end: int) -> list[tuple[int, int]]:
+        spans = []
+        pos = start
+        for m in _SENT_END_RE.finditer(self.text, start, end):
+            if self._is_abbreviation(m.start()):
+                continue
+            spans.append((pos, m.start()))
+            pos = m.end()
+        spans.append((pos, end))
+        return [(s, e) for s, e in spans if e > s]
+
+    def _is_abbreviation(self, dot_end: int) -> bool:
+        """True when the period before ``dot_end`` closes a known abbreviation or an initial."""
+        before = self.text[max(0, dot_end - 20) : dot_end].rstrip("\"'”’»)]")
+        if not before.endswith("."):
+            return False
+        word = regex.search(r"([\p{L}.]+)\.$", before)
+        if not word:
+            return False
+        w = word.group(1)
+        return len(w) == 1 or w in self.abbreviations or w.casefold() in self.abbreviations
+
+    @cached_property
+    def tokens(self) -> list[Token]:
+        return [Token(m.start(), m.end(), normalize_token(m.group())) for m in WORD_RE.finditer(self.text)]
+
+    @cached_property
+    def _token_starts(self) -> list[int]:
+        return [t.start for t in self.tokens]
+
+    def token_range(self, start: int, end: int) -> tuple[int, int]:
+        """Indices [i, j) of the tokens lying inside [start, end)."""
+        i = bisect.bisect_left(self._token_starts, start)
+        j = bisect.bisect_left(self._token_starts, end)
+        return i, j
+
+    def segment_at(self, offset: int, scope: str) -> Segment | None:
+        """The sentence or paragraph holding ``offset`` (None for the document scope)."""
+        segs = self.sentences if scope == "sentence" else self.paragraphs
+        starts = self._starts(scope)
+        k = bisect.bisect_right(starts, offset) - 1
+        if k >= 0 and segs[k].start <= offset <= segs[k].end:
+            return segs[k]
+        return None
+
+    def _starts(self, scope: str) -> list[int]:
+        cache = self.__dict__.setdefault("_starts_cache", {})
+        if scope not in cache:
+            segs = self.sentences if scope == "sentence" else self.paragraphs
+            cache[scope] = [s.start for s in segs]
+        return cache[scope]
+
+
+_FINAL = ".!?…:;\"'”’»)]"
+
+
+def _continues(previous: str, line: str) -> bool:
+    return not previous.endswith(tuple(_FINAL)) and (line[0].islower() or line[0].isdigit())

@@ -1,0 +1,65 @@
+"""Turn findings into non-overlapping edits: resolve overlaps, fix article agreement."""
+
+from __future__ import annotations
+
+import regex
+
+from .document import Document
+from .language import Language
+from .result import Edit, Finding
+
+
+def resolve(findings: list[Finding]) -> list[Finding]:
+    """Keep fixable findings that do not overlap: longest, most specific, most confident win."""
+    candidates = [f for f in findings if f.fixable]
+    ranked = sorted(candidates, key=lambda f: (-(f.end - f.start), -f.priority, -f.confidence, f.start))
+    chosen: list[Finding] = []
+    for f in ranked:
+        if all(f.end <= c.start or f.start >= c.end for c in chosen):
+            chosen.append(f)
+    return sorted(chosen, key=lambda f: f.start)
+
+
+def edit_for(finding: Finding) -> Edit:
+    return Edit(
+        start=finding.start, end=finding.end, old=finding.text, new=finding.suggestion or "",
+        rule=finding.rule, kind=finding.kind, message=finding.message, entry=finding.entry,
+        evidence=dict(finding.evidence, confidence=finding.confidence),
+    )
+
+
+_ARTICLE_BEFORE = regex.compile(r"(?<![\p{L}\p{N}’'])(\p{L}+)(\s+)$")
+_APOSTROPHE_BEFORE = regex.compile(r"(?<![\p{L}\p{N}])(\p{L}+[’'])$")
+
+
+def agree_article(doc: Document, edit: Edit, lang: Language, taken: list[Edit]) -> Edit:
+    """Widen ``edit`` to change "a" into "an" (or "le" into "l'") when its new text needs it."""
+    if not edit.new or not edit.new[:1].isalpha() or not (lang.before_vowel or lang.before_consonant):
+        return edit
+    before = doc.text[max(0, edit.start - 12) : edit.start]
+    m = _ARTICLE_BEFORE.search(before)
+    if not m:
+        return edit
+    article = m.group(1)
+    vowel = lang.starts_with_vowel_sound(edit.new)
+    table = lang.before_vowel if vowel else lang.before_consonant
+    new_article = table.get(article)
+    if new_article is None:
+        return edit
+    start = edit.start - len(m.group(0))
+    if any(t.start < edit.start and t.end > start for t in taken):
+        return edit
+    sep = "" if new_article.endswith(("’", "'")) else m.group(2)
+    return Edit(
+        start=start, end=edit.end, old=doc.text[start : edit.end], new=new_article + sep + edit.new,
+        rule=edit.rule, kind=edit.kind, entry=edit.entry,
+        message=f"{edit.message}; article {article!r} -> {new_article!r}",
+        evidence=dict(edit.evidence, article=[article, new_article]),
+    )
+
+
+def build_edits(doc: Document, findings: list[Finding], lang: Language) -> list[Edit]:
+    edits: list[Edit] = []
+    for finding in resolve(findings):
+        edits.append(agree_article(doc, edit_for(finding), lang, edits))
+    return edits

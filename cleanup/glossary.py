@@ -1,0 +1,231 @@
+"""Glossaries: TOML files of entries, one file per domain under ``glossaries/<lang>/``.
+
+Format (see README, "Glossary format")::
+
+    [glossary]
+    lang = "en"
+    domain = "conflict"
+
+    [[entry]]
+    id = "escalation"
+    term = "escalation"
+    wrong = ["climbing"]
+    source = "escalade"
+    before = '(?i)\\b(?:more|further|military|wider)\\s+$'
+    require = ["military", "missile*", "clashes"]
+    must_fire = ["fears of a wider military climbing"]
+    must_not_fire = ["climbing the mountain"]
+
+Errors name the file and the line of the offending ``[[entry]]``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import regex
+
+from .document import WORD_RE, normalize_token
+from .errors import GlossaryError
+from .language import _compile, _read_toml
+
+ACTIONS = ("replace", "flag", "retranslate")
+SCOPES = ("sentence", "paragraph", "document")
+KINDS = (
+    "lexical", "title", "place", "name", "institution", "acronym", "number", "spacing",
+    "boilerplate", "idiom", "preposition", "untranslated", "sentence",
+)
+ENTRY_KEYS = {
+    "id", "term", "wrong", "pattern", "replace", "source", "kind", "action", "fuzzy", "case",
+    "plural", "scope", "require", "forbid", "before", "not_before", "after", "not_after",
+    "note", "must_fire", "must_not_fire",
+}
+_ENTRY_HEADER = re.compile(r"^\s*\[\[\s*entry\s*\]\]\s*(?:#.*)?$")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One glossary entry: a correct term and the artefacts that stand for it."""
+
+    key: str  # "<lang>/<domain>:<id>", unique across the bundled glossaries
+    id: str
+    term: str
+    wrong: tuple[str, ...]
+    pattern: regex.Pattern | None
+    source: str
+    kind: str
+    action: str
+    fuzzy: int
+    case_exact: bool
+    plural: bool
+    scope: str
+    require: tuple[str, ...]
+    forbid: tuple[str, ...]
+    before: regex.Pattern | None
+    not_before: regex.Pattern | None
+    after: regex.Pattern | None
+    not_after: regex.Pattern | None
+    note: str
+    must_fire: tuple[str, ...]
+    must_not_fire: tuple[str, ...]
+    path: Path
+    line: int
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass
+class Glossary:
+    lang: str
+    domain: str
+    path: Path
+    sha256: str
+    entries: list[Entry] = field(default_factory=list)
+
+
+def load_glossary(path: Path, lang: str | None = None) -> Glossary:
+    """Load and validate one glossary file."""
+    raw = _read_bytes(path)
+    data = _read_toml(path)
+    header = data.get("glossary")
+    if not isinstance(header, dict) or "lang" not in header:
+        raise GlossaryError(f"{path}:1: missing [glossary] table with lang = \"..\"")
+    glang = header["lang"]
+    if lang is not None and glang != lang:
+        raise GlossaryError(f"{path}:1: glossary lang {glang!r} does not match its folder {lang!r}")
+    domain = str(header.get("domain") or path.stem)
+    items = data.get("entry", [])
+    if not isinstance(items, list):
+        raise GlossaryError(f"{path}:1: 'entry' must be an array of tables ([[entry]])")
+    lines = _entry_lines(raw.decode("utf-8"))
+    if len(lines) != len(items):  # entries written as inline tables: fall back to line 1
+        lines = [1] * len(items)
+    gloss = Glossary(glang, domain, path, hashlib.sha256(raw).hexdigest())
+    seen: dict[str, int] = {}
+    for item, line in zip(items, lines):
+        entry = _parse_entry(item, glang, domain, path, line)
+        if entry.id in seen:
+            raise GlossaryError(f"{path}:{line}: duplicate id {entry.id!r} (first at line {seen[entry.id]})")
+        seen[entry.id] = line
+        gloss.entries.append(entry)
+    return gloss
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise GlossaryError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
+def _entry_lines(text: str) -> list[int]:
+    return [i for i, line in enumerate(text.splitlines(), 1) if _ENTRY_HEADER.match(line)]
+
+
+def _parse_entry(item: dict, lang: str, domain: str, path: Path, line: int) -> Entry:
+    where = f"{path}:{line}"
+
+    def fail(msg: str) -> GlossaryError:
+        return GlossaryError(f"{where}: {msg}")
+
+    unknown = set(item) - ENTRY_KEYS
+    if unknown:
+        raise fail(f"unknown field(s) {', '.join(sorted(unknown))}")
+    eid = _string(item, "id", where, required=True)
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_.\-]*", eid):
+        raise fail(f"id {eid!r} must be lowercase letters, digits, '_', '-', '.'")
+    term = _string(item, "term", where, required=True)
+    wrong = _strings(item, "wrong", where)
+    pattern_src = _string(item, "pattern", where)
+    if not wrong and not pattern_src:
+        raise fail(f"entry {eid!r} needs 'wrong' forms or a 'pattern'")
+    for w in wrong:
+        if not WORD_RE.search(w):
+            raise fail(f"wrong form {w!r} has no word characters")
+        if _norm_words(w) == _norm_words(term) and not item.get("case") == "exact":
+            raise fail(f"wrong form {w!r} is the term itself")
+    action = _string(item, "action", where) or "replace"
+    if action not in ACTIONS:
+        raise fail(f"action {action!r} is not one of {', '.join(ACTIONS)}")
+    kind = _string(item, "kind", where) or "lexical"
+    if kind not in KINDS:
+        raise fail(f"kind {kind!r} is not one of {', '.join(KINDS)}")
+    scope = _string(item, "scope", where) or "paragraph"
+    if scope not in SCOPES:
+        raise fail(f"scope {scope!r} is not one of {', '.join(SCOPES)}")
+    case = _string(item, "case", where) or "ignore"
+    if case not in ("ignore", "exact"):
+        raise fail("case must be 'ignore' or 'exact'")
+    fuzzy = item.get("fuzzy", 0)
+    if not isinstance(fuzzy, int) or isinstance(fuzzy, bool) or not 0 <= fuzzy <= 100:
+        raise fail("fuzzy must be an integer from 0 (exact only) to 100")
+    if fuzzy and fuzzy < 70:
+        raise fail("fuzzy below 70 matches too loosely for news text")
+    plural = item.get("plural", True)
+    if not isinstance(plural, bool):
+        raise fail("plural must be true or false")
+    must_fire = _strings(item, "must_fire", where)
+    must_not_fire = _strings(item, "must_not_fire", where)
+    if not must_fire or not must_not_fire:
+        raise fail(f"entry {eid!r} needs at least one must_fire and one must_not_fire example")
+
+    def rx(name: str) -> regex.Pattern | None:
+        src = _string(item, name, where)
+        return _compile(path, src, name, line) if src else None
+
+    return Entry(
+        key=f"{lang}/{domain}:{eid}",
+        id=eid,
+        term=term,
+        wrong=tuple(wrong),
+        pattern=rx("pattern"),
+        source=_string(item, "source", where),
+        kind=kind,
+        action=action,
+        fuzzy=fuzzy,
+        case_exact=case == "exact",
+        plural=plural,
+        scope=scope,
+        require=tuple(_strings(item, "require", where)),
+        forbid=tuple(_strings(item, "forbid", where)),
+        before=rx("before"),
+        not_before=rx("not_before"),
+        after=rx("after"),
+        not_after=rx("not_after"),
+        note=_string(item, "note", where),
+        must_fire=tuple(must_fire),
+        must_not_fire=tuple(must_not_fire),
+        path=path,
+        line=line,
+    )
+
+
+def _string(item: dict, key: str, where: str, required: bool = False) -> str:
+    value = item.get(key)
+    if value is None:
+        if required:
+            raise GlossaryError(f"{where}: missing required field {key!r}")
+        return ""
+    if not isinstance(value, str):
+        raise GlossaryError(f"{where}: {key!r} must be a string, not {type(value).__name__}")
+    if required and not value.strip():
+        raise GlossaryError(f"{where}: {key!r} is empty")
+    return value
+
+
+def _strings(item: dict, key: str, where: str) -> list[str]:
+    value = item.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise GlossaryError(f"{where}: {key!r} must be a list of non-empty strings")
+    return value
+
+
+def _norm_words(text: str) -> tuple[str, ...]:
+    return tuple(normalize_token(m.group()) for m in WORD_RE.finditer(text))

@@ -1,0 +1,369 @@
+"""Glossary detection: a token index for exact forms, rapidfuzz on indexed candidates.
+
+Exact matching never loops over entries: every wrong form is indexed by its first token, so
+each text token costs one dict lookup. Fuzzy entries are bucketed by (token count, first
+letter) and rapidfuzz's ``extractOne`` compares a text window with that bucket only.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import regex
+from rapidfuzz import fuzz, process
+
+from .document import WORD_RE, Document, Segment, normalize_token
+from .glossary import Entry
+from .language import REGEX_TIMEOUT, Language
+from .result import Finding
+
+_GAP_RE = regex.compile(r"[ \t\u00a0\u202f]*[-‐‑‒–]?[ \t\u00a0\u202f]*")
+_MAX_GAP = 3
+_CONTEXT_CHARS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """One wrong form of an entry, tokenized."""
+
+    norms: tuple[str, ...]
+    words: tuple[str, ...]  # original spelling, for case-exact entries
+    text: str
+    entry: Entry
+    anchor: bool = False  # the correct term itself (fuzzy near-misses of a name)
+
+
+def _tokenize(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    words = tuple(m.group() for m in WORD_RE.finditer(text))
+    return tuple(normalize_token(w) for w in words), words
+
+
+class GlossaryIndex:
+    """All entries of one language, indexed for matching."""
+
+    def __init__(self, entries: list[Entry], lang: Language):
+        self.lang = lang
+        self.entries = entries
+        self.exact: dict[str, list[Form]] = defaultdict(list)
+        self.fuzzy: dict[tuple[int, str], list[Form]] = defaultdict(list)
+        self.patterns: list[Entry] = []
+        self.terms: set[tuple[str, ...]] = set()
+        for entry in entries:
+            self.terms.add(_tokenize(entry.term)[0])
+            if entry.pattern is not None:
+                self.patterns.append(entry)
+            for w in entry.wrong:
+                norms, words = _tokenize(w)
+                form = Form(norms, words, w, entry)
+                self.exact[norms[0]].append(form)
+                if entry.fuzzy:
+                    self.fuzzy[(len(norms), norms[0][0])].append(form)
+            if entry.fuzzy and entry.wrong:
+                norms, words = _tokenize(entry.term)
+                if norms:
+                    self.fuzzy[(len(norms), norms[0][0])].append(
+                        Form(norms, words, entry.term, entry, anchor=True)
+                    )
+        for forms in self.exact.values():
+            forms.sort(key=lambda f: -len(f.norms))
+        self.fuzzy_lengths = sorted({n for n, _ in self.fuzzy})
+        self._fuzzy_choices = {k: [" ".join(f.norms) for f in v] for k, v in self.fuzzy.items()}
+
+    # -- detection ---------------------------------------------------------------------
+
+    def find(self, doc: Document) -> list[Finding]:
+        ctx = _Context(doc)
+        found: dict[tuple[int, int, str], Finding] = {}
+        for finding in self._find_exact(doc, ctx):
+            found.setdefault((finding.start, finding.end, finding.entry), finding)
+        for finding in self._find_fuzzy(doc, ctx, found):
+            found.setdefault((finding.start, finding.end, finding.entry), finding)
+        for finding in self._find_patterns(doc, ctx):
+            found.setdefault((finding.start, finding.end, finding.entry), finding)
+        return sorted(found.values(), key=lambda f: (f.start, f.end))
+
+    def _find_exact(self, doc: Document, ctx: "_Context"):
+        toks = doc.tokens
+        text = doc.text
+        for i, tok in enumerate(toks):
+            keys = [(tok.norm, "")]
+            for suffix in ("s", "es"):
+                if tok.norm.endswith(suffix) and len(tok.norm) > len(suffix) + 2:
+                    keys.append((tok.norm[: -len(suffix)], suffix))
+            for key, first_suffix in keys:
+                for form in self.exact.get(key, ()):
+                    n = len(form.norms)
+                    if first_suffix and n != 1:
+                        continue
+                    suffix = self._match_at(toks, text, i, form)
+                    if suffix is None or (first_suffix and suffix != first_suffix):
+                        continue
+                    end = toks[i + n - 1].end
+                    finding = self._finding(doc, ctx, form.entry, tok.start, end, suffix, 100.0, form.text)
+                    if finding:
+                        yield finding
+
+    def _match_at(self, toks, text: str, i: int, form: Form) -> str | None:
+        """The plural suffix ("" for none) if ``form`` matches at token i, else None."""
+        n = len(form.norms)
+        if i + n > len(toks):
+            return None
+        entry = form.entry
+        for k in range(n):
+            tok = toks[i + k]
+            if k:
+                gap = text[toks[i + k - 1].end : tok.start]
+                if len(gap) > _MAX_GAP or not _GAP_RE.fullmatch(gap):
+                    return None
+            if entry.case_exact and text[tok.start : tok.end] != form.words[k]:
+                return None
+        for k in range(n - 1):
+            if toks[i + k].norm != form.norms[k]:
+                return None
+        last, want = toks[i + n - 1].norm, form.norms[-1]
+        if last == want:
+            return ""
+        if entry.plural and not entry.case_exact and _term_pluralizable(entry.term):
+            for suffix in ("s", "es"):
+                if last == want + suffix and not want.endswith("s"):
+                    return suffix
+        return None
+
+    def _find_fuzzy(self, doc: Document, ctx: "_Context", found: dict):
+        if not self.fuzzy:
+            return
+        toks = doc.tokens
+        text = doc.text
+        taken = {(f.start, f.end) for f in found.values()}
+        for i, tok in enumerate(toks):
+            if len(tok.norm) < 4 or tok.norm in self.lang.stopwords or tok.norm.isdigit():
+                continue
+            for n in self.fuzzy_lengths:
+                if i + n > len(toks):
+                    break
+                key = (n, tok.norm[0])
+                choices = self._fuzzy_choices.get(key)
+                if not choices:
+                    continue
+                gaps_ok = all(
+                    len(g := text[toks[i + k - 1].end : toks[i + k].start]) <= _MAX_GAP
+                    and _GAP_RE.fullmatch(g)
+                    for k in range(1, n)
+                )
+                if not gaps_ok:
+                    continue
+                norms = tuple(t.norm for t in toks[i : i + n])
+                if norms in self.terms:
+                    continue
+                window = " ".join(norms)
+                best = process.extractOne(window, choices, scorer=fuzz.ratio, score_cutoff=70)
+                if best is None:
+                    continue
+                _, score, idx = best
+                form = self.fuzzy[key][idx]
+                entry = form.entry
+                start, end = tok.start, toks[i + n - 1].end
+                if score < entry.fuzzy or score >= 100 or (start, end) in taken:
+                    continue
+                if not _plausible_garble(window, " ".join(form.norms)):
+                    continue
+                if entry.term[:1].isupper() and not text[start].isupper():
+                    continue
+                finding = self._finding(doc, ctx, entry, start, end, "", score, form.text)
+                if finding:
+                    yield finding
+
+    def _find_patterns(self, doc: Document, ctx: "_Context"):
+        for entry in self.patterns:
+            try:
+                matches = list(entry.pattern.finditer(doc.text, timeout=REGEX_TIMEOUT))
+            except TimeoutError:
+                continue  # a pathological pattern on this text: no finding, never a hang
+            for m in matches:
+                if m.end() <= m.start():
+                    continue
+                groups = {k: v for k, v in m.groupdict().items() if v is not None}
+                finding = self._finding(
+                    doc, ctx, entry, m.start(), m.end(), "", 100.0, entry.pattern.pattern, groups
+                )
+                if finding:
+                    yield finding
+
+    # -- licensing and suggestion --------------------------------------------------------
+
+    def _finding(self, doc, ctx, entry: Entry, start: int, end: int, suffix: str, score: float,
+                 form: str, groups: dict | None = None) -> Finding | None:
+        licensed = ctx.allows(entry, start, end)
+        if licensed is None:
+            return None
+        matched = doc.text[start:end]
+        suggestion = None
+        if entry.action == "replace":
+            suggestion = _suggest(entry, matched, suffix, groups or {}, self.lang)
+            if suggestion is None or suggestion == matched:
+                return None
+        evidence = {"form": form, "score": round(score, 1), **licensed}
+        if entry.source:
+            evidence["source"] = entry.source
+        if groups:
+            evidence["groups"] = groups
+        what = f"{matched!r} is a known mistranslation of {entry.term!r}"
+        if entry.source:
+            what += f" (from {entry.source!r})"
+        if score < 100:
+            what = f"{matched!r} looks like a garbled {form!r} ({score:.0f}%), meaning {entry.term!r}"
+        if entry.note:
+            what += f": {entry.note}"
+        return Finding(
+            rule="glossary",
+            start=start,
+            end=end,
+            text=matched,
+            action=entry.action,
+            suggestion=suggestion,
+            message=what,
+            kind=entry.kind,
+            entry=entry.key,
+            confidence=round(score / 100 if score >= 100 else 0.9 * score / 100, 3),
+            priority=3,
+            evidence=evidence,
+        )
+
+
+class _Context:
+    """Lazily computed word sets of the sentences/paragraphs/document for context checks."""
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self._cache: dict[tuple[str, int], tuple[frozenset[str], str]] = {}
+
+    def _scope(self, scope: str, offset: int) -> tuple[frozenset[str], str, Segment | None]:
+        seg = None if scope == "document" else self.doc.segment_at(offset, scope)
+        key = (scope, seg.index if seg else -1)
+        if key not in self._cache:
+            start, end = (seg.start, seg.end) if seg else (0, len(self.doc.text))
+            i, j = self.doc.token_range(start, end)
+            norms = [t.norm for t in self.doc.tokens[i:j]]
+            self._cache[key] = (frozenset(norms), " " + " ".join(norms) + " ")
+        words, joined = self._cache[key]
+        return words, joined, seg
+
+    def allows(self, entry: Entry, start: int, end: int) -> dict | None:
+        """Evidence dict when the entry's context conditions hold at [start, end), else None."""
+        evidence: dict = {}
+        if entry.require or entry.forbid:
+            words, joined, _ = self._scope(entry.scope, start)
+            if entry.require:
+                hit = _first_present(entry.require, words, joined)
+                if hit is None:
+                    return None
+                evidence["context"] = hit
+            if entry.forbid and _first_present(entry.forbid, words, joined) is not None:
+                return None
+        if entry.before or entry.not_before or entry.after or entry.not_after:
+            para = self.doc.segment_at(start, "paragraph")
+            lo = para.start if para else 0
+            hi = para.end if para else len(self.doc.text)
+            before = self.doc.text[max(lo, start - _CONTEXT_CHARS) : start]
+            after = self.doc.text[end : min(hi, end + _CONTEXT_CHARS)]
+            try:
+                if entry.before and not entry.before.search(before, timeout=REGEX_TIMEOUT):
+                    return None
+                if entry.not_before and entry.not_before.search(before, timeout=REGEX_TIMEOUT):
+                    return None
+                if entry.after and not entry.after.search(after, timeout=REGEX_TIMEOUT):
+                    return None
+                if entry.not_after and entry.not_after.search(after, timeout=REGEX_TIMEOUT):
+                    return None
+            except TimeoutError:
+                return None
+        return evidence
+
+
+def _first_present(items: tuple[str, ...], words: frozenset[str], joined: str) -> str | None:
+    for item in items:
+        if item.endswith("*"):
+            stem = normalize_token(item[:-1])
+            if any(w.startswith(stem) for w in words):
+                return item
+            continue
+        norms = [normalize_token(m.group()) for m in WORD_RE.finditer(item)]
+        if len(norms) == 1 and norms[0] in words:
+            return item
+        if len(norms) > 1 and " " + " ".join(norms) + " " in joined:
+            return item
+    return None
+
+
+def _term_pluralizable(term: str) -> bool:
+    last = WORD_RE.findall(term)[-1:] or [""]
+    return last[0].islower()
+
+
+def _plausible_garble(window: str, form: str) -> bool:
+    """A fuzzy hit must be a misspelling, not an inflection or a longer/shorter word."""
+    if abs(len(window) - len(form)) > 2:
+        return False
+    return not (window.startswith(form) or form.startswith(window))
+
+
+def _suggest(entry: Entry, matched: str, suffix: str, groups: dict, lang: Language) -> str | None:
+    term = entry.term
+    if groups:
+        term = _fill(term, groups, lang)
+        if term is None:
+            return None
+    if suffix:
+        term = _pluralize(term)
+    return adapt_case(term, matched)
+
+
+_FIELD_RE = regex.compile(r"\{(\w+)(?:\|(\w+))?\}")
+
+
+def _fill(template: str, groups: dict, lang: Language) -> str | None:
+    """Fill ``{name}`` / ``{name|demonym}`` from regex groups; None when a lookup fails."""
+    missing = False
+
+    def sub(m: regex.Match) -> str:
+        nonlocal missing
+        value = groups.get(m.group(1))
+        if value is None:
+            missing = True
+            return ""
+        if m.group(2) == "demonym":
+            dem = lang.demonyms.get(value)
+            if dem is None:
+                missing = True
+                return ""
+            return dem
+        return value
+
+    out = _FIELD_RE.sub(sub, template)
+    return None if missing else out
+
+
+def _pluralize(term: str) -> str:
+    if regex.search(r"(?:s|x|z|ch|sh)$", term):
+        return term + "es"
+    if regex.search(r"[^aeiou]y$", term):
+        return term[:-1] + "ies"
+    return term + "s"
+
+
+def adapt_case(term: str, matched: str) -> str:
+    """Give ``term`` the case pattern of ``matched`` (proper nouns keep their own capitals)."""
+    letters = [c for c in matched if c.isalpha()]
+    if len(letters) > 1 and all(c.isupper() for c in letters) and len(letters) > 3:
+        return term.upper()
+    if any(c.isupper() for c in term):
+        if matched[:1].isupper() and term[:1].islower():
+            return term[:1].upper() + term[1:]
+        return term
+    if not matched[:1].isupper():
+        return term
+    words = WORD_RE.findall(matched)
+    if len(words) > 1 and all(w[:1].isupper() for w in words):
+        return regex.sub(r"(?<![\p{L}\p{N}])(\p{L})", lambda m: m.group(1).upper(), term)
+    return term[:1].upper() + term[1:]

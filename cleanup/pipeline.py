@@ -1,0 +1,169 @@
+"""The library entry point: ``Cleaner`` loads languages and glossaries once, then checks and
+fixes any number of texts.
+
+    >>> from cleanup import Cleaner
+    >>> result = Cleaner().fix("Fears of a wider military climbing grew after the missile strikes.")
+    >>> result.output
+    'Fears of a wider military escalation grew after the missile strikes.'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+from .document import Document
+from .errors import GlossaryError, UsageError
+from .fixer import build_edits
+from .glossary import Entry, Glossary, load_glossary
+from .language import Language, detect_language, load_language
+from .matcher import GlossaryIndex
+from .result import Finding, Result
+from .rules import RULES
+
+BUNDLED_DIR = Path(__file__).resolve().parent.parent / "glossaries"
+GLOSSARY_RULE = "glossary"
+ALL_RULES = (GLOSSARY_RULE, *RULES)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a run does; recorded in every result's signature."""
+
+    skip: tuple[str, ...] = ()
+    only: tuple[str, ...] = ()
+
+    def enabled(self, name: str) -> bool:
+        if self.only and name not in self.only:
+            return False
+        return name not in self.skip
+
+
+@dataclass
+class LanguagePack:
+    language: Language
+    glossaries: list[Glossary] = field(default_factory=list)
+    _index: GlossaryIndex | None = None
+
+    @property
+    def entries(self) -> list[Entry]:
+        return [e for g in self.glossaries for e in g.entries]
+
+    @property
+    def index(self) -> GlossaryIndex:
+        if self._index is None:
+            self._index = GlossaryIndex(self.entries, self.language)
+        return self._index
+
+
+def load_packs(dirs: list[Path], extra: list[Path] = ()) -> dict[str, LanguagePack]:
+    """Languages and glossaries from folders laid out as ``<dir>/<lang>/language.toml`` and
+    ``<dir>/<lang>/*.toml``, plus extra glossary files (their ``lang`` names the language)."""
+    packs: dict[str, LanguagePack] = {}
+    for base in dirs:
+        if not base.is_dir():
+            raise GlossaryError(f"{base}: glossary folder not found")
+        for sub in sorted(p for p in base.iterdir() if p.is_dir()):
+            lang_file = sub / "language.toml"
+            if lang_file.is_file():
+                packs.setdefault(sub.name, LanguagePack(load_language(lang_file)))
+            for path in sorted(sub.glob("*.toml")):
+                if path.name == "language.toml":
+                    continue
+                _add_glossary(packs, load_glossary(path, lang=sub.name))
+    for path in extra:
+        _add_glossary(packs, load_glossary(Path(path)))
+    return packs
+
+
+def _add_glossary(packs: dict[str, LanguagePack], gloss: Glossary) -> None:
+    pack = packs.get(gloss.lang)
+    if pack is None:
+        raise GlossaryError(f"{gloss.path}:1: no language profile for lang {gloss.lang!r}")
+    keys = {e.key: e for e in pack.entries}
+    for entry in gloss.entries:
+        if entry.key in keys:
+            raise GlossaryError(f"{entry.where}: entry {entry.key!r} already defined at {keys[entry.key].where}")
+    pack.glossaries.append(gloss)
+    pack._index = None
+
+
+class Cleaner:
+    """Detect and fix MT artefacts. Thread-compatible: one instance per worker."""
+
+    def __init__(self, glossary_dirs: list[Path] | None = None, extra_glossaries: list[Path] = (),
+                 settings: Settings | None = None, bundled: bool = True):
+        dirs = list(glossary_dirs or [])
+        if bundled:
+            dirs.insert(0, BUNDLED_DIR)
+        self.packs = load_packs(dirs, list(extra_glossaries))
+        self.settings = settings or Settings()
+        unknown = [r for r in (*self.settings.skip, *self.settings.only) if r not in ALL_RULES]
+        if unknown:
+            raise UsageError(f"unknown rule(s) {', '.join(unknown)}; known: {', '.join(ALL_RULES)}")
+        self._signature_cache: dict[str, dict] = {}
+
+    @property
+    def languages(self) -> dict[str, Language]:
+        return {code: p.language for code, p in self.packs.items()}
+
+    def pack(self, lang: str) -> LanguagePack:
+        if lang not in self.packs:
+            raise UsageError(f"unsupported language {lang!r}; have {', '.join(sorted(self.packs))}")
+        return self.packs[lang]
+
+    def detect(self, text: str) -> str:
+        return detect_language(text, self.languages)
+
+    def findings(self, doc: Document, lang: str) -> list[Finding]:
+        """Every detector's findings, sorted by position. Detection only: nothing changes."""
+        pack = self.pack(lang)
+        found: list[Finding] = []
+        if self.settings.enabled(GLOSSARY_RULE):
+            found.extend(pack.index.find(doc))
+        for name, detector in RULES.items():
+            if self.settings.enabled(name):
+                found.extend(detector(doc, pack.language))
+        return sorted(found, key=lambda f: (f.start, f.end, f.rule))
+
+    def fix(self, text: str, lang: str | None = None) -> Result:
+        """Findings, the edits resolved from them and the corrected text."""
+        code = lang or self.detect(text)
+        pack = self.pack(code)
+        doc = Document(text, pack.language.abbreviations)
+        findings = self.findings(doc, code)
+        edits = build_edits(doc, findings, pack.language)
+        result = Result(text, "", code, findings, edits, self.signature(code))
+        result.output = result.replay()
+        return result
+
+    check = fix  # same analysis; the CLI decides what to print and the exit status
+
+    def signature(self, lang: str) -> dict:
+        """Version, settings and glossary hashes: what produced a result, to reproduce it."""
+        if lang not in self._signature_cache:
+            pack = self.pack(lang)
+            sig = {
+                "version": __version__,
+                "lang": lang,
+                "language_file": _sha256(pack.language.path),
+                "glossaries": {_rel(g.path): g.sha256 for g in pack.glossaries},
+                "settings": {"skip": list(self.settings.skip), "only": list(self.settings.only)},
+            }
+            sig["digest"] = hashlib.sha256(json.dumps(sig, sort_keys=True).encode()).hexdigest()[:16]
+            self._signature_cache[lang] = sig
+        return self._signature_cache[lang]
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(BUNDLED_DIR.parent))
+    except ValueError:
+        return str(path)

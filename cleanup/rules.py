@@ -1,0 +1,198 @@
+"""Rule detectors for artefact families that need no glossary entry.
+
+Each rule is one named function ``rule(doc, lang) -> Iterable[Finding]``, registered under
+the same name used in findings, in ``--skip``/``--only`` and in the README. Rules read their
+language conventions from the language profile, so an English rule never fires on French.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import regex
+
+from .document import Document
+from .language import REGEX_TIMEOUT, Language
+from .result import Finding
+
+Rule = Callable[[Document, Language], Iterable[Finding]]
+RULES: dict[str, Rule] = {}
+
+
+def rule(func: Rule) -> Rule:
+    RULES[func.__name__] = func
+    return func
+
+
+_SPACE = r"[ \u00a0\u202f]"
+
+
+@rule
+def space_before_hyphen(doc: Document, lang: Language) -> Iterable[Finding]:
+    """A stray space before a word-internal hyphen: "de -escalation" -> "de-escalation"."""
+    for m in regex.finditer(rf"(?<=\p{{L}})({_SPACE}+)-(?=\p{{L}})", doc.text):
+        word = regex.search(r"\p{L}+$", doc.text[: m.start()])
+        tail = regex.match(r"\p{L}+", doc.text[m.end() :])
+        joined = f"{word.group() if word else ''}-{tail.group() if tail else ''}"
+        yield Finding(
+            rule="space_before_hyphen", start=m.start(), end=m.end(), text=m.group(),
+            action="replace", suggestion="-", kind="spacing",
+            message=f"stray space before the hyphen of {joined!r}",
+            evidence={"compound": joined},
+        )
+
+
+@rule
+def space_before_punctuation(doc: Document, lang: Language) -> Iterable[Finding]:
+    """A space before . , ; : ! ? where the language puts none: "Mazón ." -> "Mazón."."""
+    marks = "".join(c for c in ".,;:!?" if c not in lang.space_before)
+    if not marks:
+        return
+    pattern = rf"(?<=[\p{{L}}\p{{N}}”’\"')])({_SPACE}+)([{regex.escape(marks)}])(?![.\p{{N}}])(?=\s|$|[\"”’)\]])"
+    for m in regex.finditer(pattern, doc.text):
+        yield Finding(
+            rule="space_before_punctuation", start=m.start(), end=m.end(), text=m.group(),
+            action="replace", suggestion=m.group(2), kind="spacing",
+            message=f"space before {m.group(2)!r}, which {lang.name} does not use",
+        )
+
+
+_MAGNITUDE = {
+    "en": r"(?:thousand|million|billion|trillion|per\s?cent|percent)",
+    "fr": r"(?:mille|millions?|milliards?|billions?|pour\s?cent)",
+}
+
+
+@rule
+def foreign_number_format(doc: Document, lang: Language) -> Iterable[Finding]:
+    """Numbers written the other language's way: "7,5 %" in English, "3.5%" in French."""
+    dec = lang.decimal
+    foreign_dec = "," if dec == "." else "."
+    pct_sep = " " if lang.percent_space else ""
+    text = doc.text
+    magnitude = _MAGNITUDE.get(lang.code, _MAGNITUDE["en"])
+
+    def make(m, new, why) -> Finding:
+        return Finding(
+            rule="foreign_number_format", start=m.start(), end=m.end(), text=m.group(),
+            action="replace", suggestion=new, kind="number",
+            message=f"{m.group()!r} is written the {why}; {lang.name} writes {new!r}",
+        )
+
+    # Decimal with the foreign separator before % or a magnitude word: unambiguous.
+    fd = regex.escape(foreign_dec)
+    for m in regex.finditer(rf"(?<![\p{{N}},.])(\d+){fd}(\d{{1,2}})(?![\p{{N}}]){_SPACE}?%", text):
+        yield make(m, f"{m.group(1)}{dec}{m.group(2)}{pct_sep}%", "other language's way")
+    for m in regex.finditer(
+        rf"(?<![\p{{N}},.])(\d+){fd}(\d{{1,2}})(?=({_SPACE}){magnitude}\b)", text, flags=regex.I
+    ):
+        yield make(m, f"{m.group(1)}{dec}{m.group(2)}", "other language's way")
+    # Percent spacing of the other language, for integers ("7 %" in English, "7%" in French).
+    if lang.percent_space:
+        for m in regex.finditer(rf"(?<![\p{{N}},.{_SPACE[1:-1]}])(\d+(?:,\d+)?)%", text):
+            yield make(m, f"{m.group(1)} %", "English way, without a space before %")
+    else:
+        for m in regex.finditer(rf"(?<![\p{{N}},.])(\d+(?:\.\d+)?){_SPACE}%", text):
+            yield make(m, f"{m.group(1)}%", "French way, with a space before %")
+    # Thousands grouped the other language's way.
+    if lang.thousands == ",":
+        for m in regex.finditer(rf"(?<![\p{{N}},.]\s?)([1-9]\d{{0,2}})((?:{_SPACE}\d{{3}})+)(?![\p{{N}}]|[,.]\d)", text):
+            groups = regex.findall(r"\d{3}", m.group(2))
+            yield make(m, ",".join([m.group(1), *groups]), "French way, with spaces between thousands")
+    else:
+        # "1,200,000" in French: two or more comma groups cannot be a decimal.
+        for m in regex.finditer(r"(?<![\p{N},.])([1-9]\d{0,2})((?:,\d{3}){2,})(?![\p{N}]|[,.]\d)", text):
+            groups = regex.findall(r"\d{3}", m.group(2))
+            yield make(m, lang.thousands.join([m.group(1), *groups]), "English way, with commas between thousands")
+
+
+def _acronym_regex(lang: Language) -> regex.Pattern | None:
+    if not lang.acronyms:
+        return None
+    names = "|".join(sorted(map(regex.escape, lang.acronyms), key=len, reverse=True))
+    return regex.compile(rf"(?<![\p{{L}}\p{{N}}’'\-.&])({names})(?![\p{{L}}\p{{N}}\-&]|['’]\p{{L}}{{2}})")
+
+
+_ACRONYM_RE: dict[str, regex.Pattern | None] = {}
+
+
+@rule
+def untranslated_acronym(doc: Document, lang: Language) -> Iterable[Finding]:
+    """A pivot-language acronym left in the text: "OTAN" -> "NATO" in English."""
+    if lang.code not in _ACRONYM_RE:
+        _ACRONYM_RE[lang.code] = _acronym_regex(lang)
+    pattern = _ACRONYM_RE[lang.code]
+    if pattern is None:
+        return
+    text = doc.text
+    for m in pattern.finditer(text):
+        acro = m.group(1)
+        line = doc.segment_at(m.start(), "paragraph")
+        if line is not None and _mostly_upper(line.text):
+            continue  # an all-caps headline: acronyms cannot be told from words
+        guard = lang.acronym_guards.get(acro, {})
+        before = text[max(0, m.start() - 80) : m.start()]
+        after = text[m.end() : m.end() + 80]
+        if not _guard_ok(guard, before, after, doc, m.start()):
+            continue
+        new = lang.acronyms[acro]
+        yield Finding(
+            rule="untranslated_acronym", start=m.start(), end=m.end(), text=acro,
+            action="replace", suggestion=new, kind="acronym", priority=2,
+            message=f"{acro!r} is the pivot-language acronym of {new!r}",
+            evidence={"acronym": acro},
+        )
+
+
+def _mostly_upper(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) > 12 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
+
+
+def _guard_ok(guard: dict, before: str, after: str, doc: Document, offset: int) -> bool:
+    try:
+        if "not_before" in guard and regex.search(guard["not_before"], before, timeout=REGEX_TIMEOUT):
+            return False
+        if "not_after" in guard and regex.search(guard["not_after"], after, timeout=REGEX_TIMEOUT):
+            return False
+    except TimeoutError:
+        return False
+    if "require_any" in guard:
+        para = doc.segment_at(offset, "paragraph")
+        scope = para.text if para else doc.text
+        words = {w.casefold() for w in regex.findall(r"\p{L}+", scope)}
+        if not any(w.casefold() in words for w in guard["require_any"]):
+            return False
+    return True
+
+
+@rule
+def boilerplate_line(doc: Document, lang: Language) -> Iterable[Finding]:
+    """A leftover page-furniture line ("After promoting the newsletter"): delete the line."""
+    lines = doc.lines
+    for k, line in enumerate(lines):
+        stripped = line.text.strip()
+        if not stripped or len(stripped.split()) > lang.boilerplate_max_words:
+            continue
+        core = stripped.strip("*_#>•·-–— \t")
+        hit = None
+        for pattern in lang.boilerplate:
+            try:
+                if pattern.fullmatch(core, timeout=REGEX_TIMEOUT):
+                    hit = pattern
+                    break
+            except TimeoutError:
+                continue
+        if hit is None:
+            continue
+        start, end = line.start, line.end
+        if k + 1 < len(lines):
+            end = lines[k + 1].start  # take the line break with the line
+        elif k > 0:
+            start = lines[k - 1].end  # last line: take the break before it
+        yield Finding(
+            rule="boilerplate_line", start=start, end=end, text=doc.text[start:end],
+            action="delete", suggestion="", kind="boilerplate", priority=2,
+            message=f"leftover page boilerplate line {stripped!r}",
+            evidence={"pattern": hit.pattern},
+        )

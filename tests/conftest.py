@@ -1,0 +1,22 @@
+import os
+from pathlib import Path
+
+import pytest
+
+from cleanup import Cleaner
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "000_b9882e595d678b98.txt"
+
+# Tests never touch the user's model registry.
+os.environ.setdefault("CLEANUP_DATA_DIR", str(ROOT / ".pytest-data"))
+
+
+@pytest.fixture(scope="session")
+def cleaner() -> Cleaner:
+    return Cleaner()
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")
