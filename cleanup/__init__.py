@@ -1,12 +1,22 @@
-"""cleanup: detect and repair machine-translation artefacts in news articles."""
+"""cleanup: detect and repair machine-translation artefacts in news articles.
+
+The public API is imported lazily so that ``cleanup --help`` starts fast.
+"""
+
+from importlib import import_module
 
 __version__ = "0.1.0"
 
-from .errors import CleanupError, GlossaryError, InputError, ModelError, UsageError  # noqa: E402
-from .pipeline import Cleaner, Settings  # noqa: E402
-from .result import Edit, Finding, Result, apply_edits  # noqa: E402
+_EXPORTS = {
+    "Cleaner": "pipeline", "Settings": "pipeline",
+    "Result": "result", "Finding": "result", "Edit": "result", "apply_edits": "result",
+    "CleanupError": "errors", "GlossaryError": "errors", "InputError": "errors",
+    "ModelError": "errors", "UsageError": "errors",
+}
+__all__ = [*_EXPORTS, "__version__"]
 
-__all__ = [
-    "Cleaner", "Settings", "Result", "Finding", "Edit", "apply_edits",
-    "CleanupError", "GlossaryError", "InputError", "ModelError", "UsageError", "__version__",
-]
+
+def __getattr__(name: str):
+    if name in _EXPORTS:
+        return getattr(import_module(f".{_EXPORTS[name]}", __name__), name)
+    raise AttributeError(f"module 'cleanup' has no attribute {name!r}")

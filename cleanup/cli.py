@@ -11,8 +11,12 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
-import click
 import typer
+
+try:  # typer >= 0.25 vendors click; older releases use the click package
+    from typer._click import exceptions as click_exceptions
+except ImportError:  # pragma: no cover
+    from click import exceptions as click_exceptions
 
 from .errors import CleanupError, UsageError
 
@@ -342,10 +346,10 @@ def main(argv: list[str] | None = None) -> int:
     except CleanupError as exc:
         _error(str(exc))
         return EXIT_ERROR
-    except click.exceptions.Abort:
+    except typer.Abort:
         _error("aborted")
         return EXIT_ERROR
-    except click.ClickException as exc:
+    except click_exceptions.ClickException as exc:
         exc.show()
         return EXIT_ERROR
     except BrokenPipeError:

@@ -28,6 +28,7 @@ class Language:
     decimal: str
     thousands: str
     percent_space: bool
+    units: str
     space_before: str
     before_vowel: dict[str, str]
     before_consonant: dict[str, str]
@@ -69,6 +70,7 @@ def load_language(path: Path) -> Language:
             decimal=numbers.get("decimal", "."),
             thousands=numbers.get("thousands", ","),
             percent_space=bool(numbers.get("percent_space", False)),
+            units=numbers.get("units", "%"),
             space_before=data.get("punctuation", {}).get("space_before", ""),
             before_vowel=dict(articles.get("before_vowel", {})),
             before_consonant=dict(articles.get("before_consonant", {})),

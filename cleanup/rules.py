@@ -31,8 +31,8 @@ _SPACE = r"[ \u00a0\u202f]"
 def space_before_hyphen(doc: Document, lang: Language) -> Iterable[Finding]:
     """A stray space before a word-internal hyphen: "de -escalation" -> "de-escalation"."""
     for m in regex.finditer(rf"(?<=\p{{L}})({_SPACE}+)-(?=\p{{L}})", doc.text):
-        word = regex.search(r"\p{L}+$", doc.text[: m.start()])
-        tail = regex.match(r"\p{L}+", doc.text[m.end() :])
+        word = regex.search(r"\p{L}+$", doc.text[max(0, m.start() - 60) : m.start()])
+        tail = regex.match(r"\p{L}+", doc.text[m.end() : m.end() + 60])
         joined = f"{word.group() if word else ''}-{tail.group() if tail else ''}"
         yield Finding(
             rule="space_before_hyphen", start=m.start(), end=m.end(), text=m.group(),
@@ -57,12 +57,6 @@ def space_before_punctuation(doc: Document, lang: Language) -> Iterable[Finding]
         )
 
 
-_MAGNITUDE = {
-    "en": r"(?:thousand|million|billion|trillion|per\s?cent|percent)",
-    "fr": r"(?:mille|millions?|milliards?|billions?|pour\s?cent)",
-}
-
-
 @rule
 def foreign_number_format(doc: Document, lang: Language) -> Iterable[Finding]:
     """Numbers written the other language's way: "7,5 %" in English, "3.5%" in French."""
@@ -70,7 +64,7 @@ def foreign_number_format(doc: Document, lang: Language) -> Iterable[Finding]:
     foreign_dec = "," if dec == "." else "."
     pct_sep = " " if lang.percent_space else ""
     text = doc.text
-    magnitude = _MAGNITUDE.get(lang.code, _MAGNITUDE["en"])
+    units = rf"(?:{lang.units})(?![\p{{L}}])"
 
     def make(m, new, why) -> Finding:
         return Finding(
@@ -79,12 +73,12 @@ def foreign_number_format(doc: Document, lang: Language) -> Iterable[Finding]:
             message=f"{m.group()!r} is written the {why}; {lang.name} writes {new!r}",
         )
 
-    # Decimal with the foreign separator before % or a magnitude word: unambiguous.
+    # Decimal with the foreign separator (one or two digits) before % or a unit: unambiguous.
     fd = regex.escape(foreign_dec)
     for m in regex.finditer(rf"(?<![\p{{N}},.])(\d+){fd}(\d{{1,2}})(?![\p{{N}}]){_SPACE}?%", text):
         yield make(m, f"{m.group(1)}{dec}{m.group(2)}{pct_sep}%", "other language's way")
     for m in regex.finditer(
-        rf"(?<![\p{{N}},.])(\d+){fd}(\d{{1,2}})(?=({_SPACE}){magnitude}\b)", text, flags=regex.I
+        rf"(?<![\p{{N}},.])(\d+){fd}(\d{{1,2}})(?={_SPACE}?{units})", text, flags=regex.I
     ):
         yield make(m, f"{m.group(1)}{dec}{m.group(2)}", "other language's way")
     # Percent spacing of the other language, for integers ("7 %" in English, "7%" in French).
@@ -110,7 +104,7 @@ def _acronym_regex(lang: Language) -> regex.Pattern | None:
     if not lang.acronyms:
         return None
     names = "|".join(sorted(map(regex.escape, lang.acronyms), key=len, reverse=True))
-    return regex.compile(rf"(?<![\p{{L}}\p{{N}}’'\-.&])({names})(?![\p{{L}}\p{{N}}\-&]|['’]\p{{L}}{{2}})")
+    return regex.compile(rf"(?<![\p{{L}}\p{{N}}\-.&])({names})(?![\p{{L}}\p{{N}}\-&]|['’]\p{{L}}{{2}})")
 
 
 _ACRONYM_RE: dict[str, regex.Pattern | None] = {}
@@ -130,10 +124,10 @@ def untranslated_acronym(doc: Document, lang: Language) -> Iterable[Finding]:
         line = doc.segment_at(m.start(), "paragraph")
         if line is not None and _mostly_upper(line.text):
             continue  # an all-caps headline: acronyms cannot be told from words
-        guard = lang.acronym_guards.get(acro, {})
         before = text[max(0, m.start() - 80) : m.start()]
         after = text[m.end() : m.end() + 80]
-        if not _guard_ok(guard, before, after, doc, m.start()):
+        guards = (lang.acronym_guards.get("*", {}), lang.acronym_guards.get(acro, {}))
+        if not all(_guard_ok(g, before, after, doc, m.start()) for g in guards):
             continue
         new = lang.acronyms[acro]
         yield Finding(
