@@ -66,15 +66,19 @@ SkipOpt = Annotated[list[str], typer.Option("--skip", help="Disable a rule by na
 OnlyOpt = Annotated[list[str], typer.Option("--only", help="Run only these rules (repeatable).")]
 EncodingOpt = Annotated[str, typer.Option("--encoding", help="Input encoding, or 'auto' to detect it.")]
 ColorOpt = Annotated[Color, typer.Option("--color", help="Colour diffs: auto (on a terminal), always, never.")]
+MojibakeOpt = Annotated[bool, typer.Option("--fix-mojibake", help="Repair mojibake (\"Ã©\" for \"é\") instead of only flagging it.")]
+JsonlOpt = Annotated[bool, typer.Option("--jsonl", help="Inputs are JSON Lines, one article per line in --text-field.")]
+FieldOpt = Annotated[str, typer.Option("--text-field", help="With --jsonl, the field holding the article text.")]
 FromOpt = Annotated[Optional[Path], typer.Option("--from-list", help="Read input paths from this file, one a line ('-' for stdin).")]
 
 
-def _cleaner(glossary, glossary_dir, no_bundled, skip, only):
+def _cleaner(glossary, glossary_dir, no_bundled, skip, only, fix_mojibake=False):
     from .pipeline import Cleaner, Settings
 
     return Cleaner(
         glossary_dirs=list(glossary_dir), extra_glossaries=list(glossary),
-        settings=Settings(skip=tuple(skip), only=tuple(only)), bundled=not no_bundled,
+        settings=Settings(skip=tuple(skip), only=tuple(only), fix_mojibake=fix_mojibake),
+        bundled=not no_bundled,
     )
 
 
@@ -91,6 +95,18 @@ def _inputs(paths: list[str], from_list: Path | None) -> list[str]:
     if out.count("-") > 1:
         raise UsageError("'-' (stdin) can be given once")
     return out
+
+
+def _analyse(cleaner, source, lang, jsonl: bool, field: str):
+    """The corrected text of one input, and its results: one, or one per JSONL record
+    (named ``path[line]``; offsets then refer to that record's text)."""
+    if not jsonl:
+        result = cleaner.fix(source.text, lang)
+        return result.output, [(source.name, result)]
+    from .jsonl import clean_jsonl
+
+    output, records = clean_jsonl(source.text, source.name, cleaner, field, lang)
+    return output, [(f"{source.name}[{rec.line}]", rec.result) for rec in records]
 
 
 def _use_color(color: Color, stream) -> bool:
@@ -124,6 +140,9 @@ def fix(
     skip: SkipOpt = [],
     only: OnlyOpt = [],
     encoding: EncodingOpt = "utf-8",
+    fix_mojibake: MojibakeOpt = False,
+    jsonl: JsonlOpt = False,
+    text_field: FieldOpt = "text",
     color: ColorOpt = Color.auto,
     from_list: FromOpt = None,
 ) -> int:
@@ -145,7 +164,7 @@ def fix(
         raise UsageError("--backup goes with --in-place")
     if in_place and "-" in paths:
         raise UsageError("--in-place cannot rewrite stdin")
-    cleaner = _cleaner(glossary, glossary_dir, no_bundled, skip, only)
+    cleaner = _cleaner(glossary, glossary_dir, no_bundled, skip, only, fix_mojibake)
     writes_text = output is not None or output_dir is not None or in_place
     color_on = _use_color(color, sys.stdout)
     status = EXIT_CLEAN
@@ -153,19 +172,21 @@ def fix(
     for path in paths:
         try:
             source = read_source(path, encoding)
-            result = cleaner.fix(source.text, lang)
+            output_text, items = _analyse(cleaner, source, lang, jsonl, text_field)
         except CleanupError as exc:
             if len(paths) == 1:
                 raise
             _error(str(exc))
             status = EXIT_ERROR
             continue
-        for note in result.notes:
-            sys.stderr.write(f"cleanup: {path}: {note}\n")
-        data = source.encode(result.output)
+        for name, result in items:
+            for note in result.notes:
+                sys.stderr.write(f"cleanup: {name}: {note}\n")
+        changed = output_text != source.text
+        data = source.encode(output_text)
         if in_place:
             target = resolve_in_place(path, follow_symlinks)
-            if result.changed:
+            if changed:
                 if backup:
                     write_atomic(str(target) + backup, source.encode(source.text))
                 write_atomic(target, data)
@@ -174,17 +195,17 @@ def fix(
             write_atomic(output_dir / Path(path).name, data)
         elif output is not None and output != "-":
             write_atomic(output, data)
-        name = source.name
         if fmt == FixFormat.json:
-            results.append((name, result))
+            results.extend(items)
         elif fmt == FixFormat.diff:
-            sys.stdout.write(render.unified_diff(result, name, color_on))
+            sys.stdout.write(render.unified_diff(source.text, output_text, source.name, color_on))
         elif fmt == FixFormat.word_diff:
-            sys.stdout.write(render.word_diff(result, name, color_on))
+            for name, result in items:
+                sys.stdout.write(render.word_diff(result, name, color_on))
         elif not writes_text or output == "-":
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
-        if check and result.edits and status == EXIT_CLEAN:
+        if check and changed and status == EXIT_CLEAN:
             status = EXIT_FINDINGS
     if results:
         sys.stdout.write(render.to_json(results))
@@ -202,6 +223,9 @@ def check(
     skip: SkipOpt = [],
     only: OnlyOpt = [],
     encoding: EncodingOpt = "utf-8",
+    fix_mojibake: MojibakeOpt = False,
+    jsonl: JsonlOpt = False,
+    text_field: FieldOpt = "text",
     from_list: FromOpt = None,
 ) -> int:
     """Report findings; exit 1 if there are any. Nothing is written."""
@@ -209,13 +233,13 @@ def check(
     from .textio import read_source
 
     paths = _inputs(inputs or [], from_list)
-    cleaner = _cleaner(glossary, glossary_dir, no_bundled, skip, only)
+    cleaner = _cleaner(glossary, glossary_dir, no_bundled, skip, only, fix_mojibake)
     status = EXIT_CLEAN
     results = []
     for path in paths:
         try:
             source = read_source(path, encoding)
-            result = cleaner.check(source.text, lang)
+            _, items = _analyse(cleaner, source, lang, jsonl, text_field)
         except CleanupError as exc:
             if len(paths) == 1:
                 raise
@@ -223,10 +247,11 @@ def check(
             status = EXIT_ERROR
             continue
         if fmt == CheckFormat.json:
-            results.append((source.name, result))
+            results.extend(items)
         else:
-            sys.stdout.write(render.finding_lines(result, source.name))
-        if result.findings and status == EXIT_CLEAN:
+            for name, result in items:
+                sys.stdout.write(render.finding_lines(result, name))
+        if any(result.findings for _, result in items) and status == EXIT_CLEAN:
             status = EXIT_FINDINGS
     if results:
         sys.stdout.write(render.to_json(results))
@@ -243,13 +268,14 @@ def explain(
     skip: SkipOpt = [],
     only: OnlyOpt = [],
     encoding: EncodingOpt = "utf-8",
+    fix_mojibake: MojibakeOpt = False,
 ) -> int:
     """Explain each change: what, where, which rule or glossary entry, and why."""
     from . import render
     from .textio import read_source
 
     paths = _inputs(inputs or [], None)
-    cleaner = _cleaner(glossary, glossary_dir, no_bundled, skip, only)
+    cleaner = _cleaner(glossary, glossary_dir, no_bundled, skip, only, fix_mojibake)
     for path in paths:
         source = read_source(path, encoding)
         sys.stdout.write(render.explain(cleaner.fix(source.text, lang), source.name))

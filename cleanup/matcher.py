@@ -18,7 +18,7 @@ from .glossary import Entry
 from .language import REGEX_TIMEOUT, Language
 from .result import Finding
 
-_GAP_RE = regex.compile(r"[ \t\u00a0\u202f]*[-‐‑‒–]?[ \t\u00a0\u202f]*")
+_GAP_RE = regex.compile(r"[ \t\u00a0\u202f]*[-‐‑‒–'’]?[ \t\u00a0\u202f]*")
 _MAX_GAP = 3
 _CONTEXT_CHARS = 200
 
@@ -157,22 +157,22 @@ class GlossaryIndex:
                 if norms in self.terms:
                     continue
                 window = " ".join(norms)
-                best = process.extractOne(window, choices, scorer=fuzz.ratio, score_cutoff=70)
-                if best is None:
-                    continue
-                _, score, idx = best
-                form = self.fuzzy[key][idx]
-                entry = form.entry
                 start, end = tok.start, toks[i + n - 1].end
-                if score < entry.fuzzy or score >= 100 or (start, end) in taken:
+                if (start, end) in taken:
                     continue
-                if not _plausible_garble(window, " ".join(form.norms)):
-                    continue
-                if entry.term[:1].isupper() and not text[start].isupper():
-                    continue
-                finding = self._finding(doc, ctx, entry, start, end, "", score, form.text)
-                if finding:
-                    yield finding
+                for _, score, idx in process.extract(window, choices, scorer=fuzz.ratio, score_cutoff=70, limit=5):
+                    form = self.fuzzy[key][idx]
+                    entry = form.entry
+                    if score < entry.fuzzy or score >= 100:
+                        continue
+                    if not _plausible_garble(window, " ".join(form.norms)):
+                        continue
+                    if entry.term[:1].isupper() and not text[start].isupper():
+                        continue
+                    finding = self._finding(doc, ctx, entry, start, end, "", score, form.text)
+                    if finding:
+                        yield finding
+                        break
 
     def _find_patterns(self, doc: Document, ctx: "_Context"):
         for entry in self.patterns:
@@ -363,7 +363,16 @@ def adapt_case(term: str, matched: str) -> str:
         return term
     if not matched[:1].isupper():
         return term
-    words = WORD_RE.findall(matched)
-    if len(words) > 1 and all(w[:1].isupper() for w in words):
-        return regex.sub(r"(?<![\p{L}\p{N}])(\p{L})", lambda m: m.group(1).upper(), term)
+    words = [w for w in WORD_RE.findall(matched) if w.casefold() not in _SMALL_WORDS]
+    if len(words) > 1 and all(w[:1].isupper() for w in words):  # Title Case (small words aside)
+        return regex.sub(
+            r"(?<![\p{L}\p{N}'’])\p{L}+",
+            lambda m: m.group() if m.group() in _SMALL_WORDS else m.group()[:1].upper() + m.group()[1:],
+            term,
+        )
     return term[:1].upper() + term[1:]
+
+
+_SMALL_WORDS = frozenset(
+    "a an and as at by for in of on or the to de des du d en et l la le les un une".split()
+)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from . import __version__
@@ -35,6 +35,7 @@ class Settings:
 
     skip: tuple[str, ...] = ()
     only: tuple[str, ...] = ()
+    fix_mojibake: bool = False  # mojibake findings are only flagged unless asked
 
     def enabled(self, name: str) -> bool:
         if self.only and name not in self.only:
@@ -127,6 +128,8 @@ class Cleaner:
         for name, detector in RULES.items():
             if self.settings.enabled(name):
                 found.extend(detector(doc, pack.language))
+        if self.settings.fix_mojibake:
+            found = [replace(f, action="replace") if f.rule == "mojibake" else f for f in found]
         return sorted(found, key=lambda f: (f.start, f.end, f.rule))
 
     def fix(self, text: str, lang: str | None = None) -> Result:
@@ -151,7 +154,7 @@ class Cleaner:
                 "lang": lang,
                 "language_file": _sha256(pack.language.path),
                 "glossaries": {_rel(g.path): g.sha256 for g in pack.glossaries},
-                "settings": {"skip": list(self.settings.skip), "only": list(self.settings.only)},
+                "settings": asdict(self.settings),
             }
             sig["digest"] = hashlib.sha256(json.dumps(sig, sort_keys=True).encode()).hexdigest()[:16]
             self._signature_cache[lang] = sig

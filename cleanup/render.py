@@ -13,10 +13,10 @@ from .result import Result
 RED, GREEN, CYAN, BOLD, RESET = "\x1b[31m", "\x1b[32m", "\x1b[36m", "\x1b[1m", "\x1b[0m"
 
 
-def unified_diff(result: Result, name: str, color: bool = False) -> str:
+def unified_diff(text: str, output: str, name: str, color: bool = False) -> str:
     """A unified diff of input and output, line-ending exact (keepends)."""
-    before = result.text.splitlines(keepends=True)
-    after = result.output.splitlines(keepends=True)
+    before = text.splitlines(keepends=True)
+    after = output.splitlines(keepends=True)
     lines = list(difflib.unified_diff(before, after, f"a/{name}", f"b/{name}"))
     out = []
     for line in lines:

@@ -190,3 +190,48 @@ def boilerplate_line(doc: Document, lang: Language) -> Iterable[Finding]:
             message=f"leftover page boilerplate line {stripped!r}",
             evidence={"pattern": hit.pattern},
         )
+
+
+# A character that UTF-8 lead bytes become when read as cp1252/Latin-1, followed by one that
+# a continuation byte becomes: the cheap pre-filter before asking ftfy.
+_MOJIBAKE_HINT = regex.compile(
+    "[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192"
+    "\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
+
+
+@rule
+def mojibake(doc: Document, lang: Language) -> Iterable[Finding]:
+    """UTF-8 read as cp1252/Latin-1 ("prÃ©sident", "lâ€™ONU"), explained by ftfy.
+
+    Flagged only; ``fix --fix-mojibake`` turns these findings into edits."""
+    if not _MOJIBAKE_HINT.search(doc.text):
+        return
+    import difflib
+
+    import ftfy  # imported only when a text looks garbled
+    from ftfy.badness import is_bad
+
+    config = ftfy.TextFixerConfig(
+        unescape_html=False, remove_terminal_escapes=False, fix_latin_ligatures=False,
+        fix_character_width=False, uncurl_quotes=False, fix_line_breaks=False,
+        fix_surrogates=False, remove_control_chars=False, normalization=None, explain=True,
+    )
+    for line in doc.lines:
+        if not _MOJIBAKE_HINT.search(line.text) or not is_bad(line.text):
+            continue
+        fixed, steps = ftfy.fix_and_explain(line.text, config=config)
+        if fixed == line.text:
+            continue
+        how = " then ".join(f"{a} {b}" for a, b in steps or [])
+        matcher = difflib.SequenceMatcher(None, line.text, fixed, autojunk=False)
+        for op, i1, i2, j1, j2 in matcher.get_opcodes():
+            if op == "equal":
+                continue
+            old, new = line.text[i1:i2], fixed[j1:j2]
+            yield Finding(
+                rule="mojibake", start=line.start + i1, end=line.start + i2, text=old,
+                action="flag", suggestion=new, kind="encoding", priority=2,
+                message=f"mojibake {old!r} for {new!r} ({how})",
+                evidence={"ftfy": [list(s) for s in steps or []]},
+            )
