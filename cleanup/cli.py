@@ -18,7 +18,7 @@ try:  # typer >= 0.25 vendors click; older releases use the click package
 except ImportError:  # pragma: no cover
     from click import exceptions as click_exceptions
 
-from .errors import CleanupError, UsageError
+from .errors import CleanupError, ModelError, UsageError
 
 app = typer.Typer(
     name="cleanup",
@@ -143,6 +143,11 @@ def fix(
     fix_mojibake: MojibakeOpt = False,
     jsonl: JsonlOpt = False,
     text_field: FieldOpt = "text",
+    source: Annotated[Optional[str], typer.Option("--source", help="The source-language original: re-translate suspect spans with a model.")] = None,
+    source_lang: Annotated[Optional[str], typer.Option("--source-lang", help="Language of --source (default: detected).")] = None,
+    model: Annotated[Optional[str], typer.Option("--model", help="Model folder, .argosmodel or registered name (default: by language pair).")] = None,
+    beam: Annotated[int, typer.Option("--beam", min=1, max=16, help="Beam size for re-translation.")] = 4,
+    device: Annotated[str, typer.Option("--device", help="auto, cpu or cuda.")] = "auto",
     color: ColorOpt = Color.auto,
     from_list: FromOpt = None,
 ) -> int:
@@ -164,7 +169,18 @@ def fix(
         raise UsageError("--backup goes with --in-place")
     if in_place and "-" in paths:
         raise UsageError("--in-place cannot rewrite stdin")
+    if source is not None and (len(paths) != 1 or jsonl):
+        raise UsageError("--source goes with one input article")
+    if model is not None and source is None:
+        raise UsageError("--model needs --source (the original the spans are re-translated from)")
     cleaner = _cleaner(glossary, glossary_dir, no_bundled, skip, only, fix_mojibake)
+    model_fixer = None
+    if source is not None:
+        from .retranslate import ModelFixer
+
+        source_text = read_source(source, encoding).text
+        model_fixer = ModelFixer(cleaner, model, beam, device, source_lang)
+    skipped_note = None
     writes_text = output is not None or output_dir is not None or in_place
     color_on = _use_color(color, sys.stdout)
     status = EXIT_CLEAN
@@ -173,6 +189,16 @@ def fix(
         try:
             source = read_source(path, encoding)
             output_text, items = _analyse(cleaner, source, lang, jsonl, text_field)
+            if model_fixer is not None:
+                try:
+                    result = model_fixer.apply(items[0][1], source_text)
+                    output_text, items = result.output, [(source.name, result)]
+                except ModelError as exc:
+                    if model is not None:
+                        raise
+                    skipped_note = f"re-translation skipped: {exc}"
+            elif skipped_note is None and any(not f.fixable for _, r in items for f in r.findings):
+                skipped_note = "re-translation skipped: no --source given; suspect spans were only flagged"
         except CleanupError as exc:
             if len(paths) == 1:
                 raise
@@ -209,6 +235,8 @@ def fix(
             status = EXIT_FINDINGS
     if results:
         sys.stdout.write(render.to_json(results))
+    if skipped_note:
+        sys.stderr.write(f"cleanup: {skipped_note}\n")
     return status
 
 
@@ -347,6 +375,43 @@ def glossary_list(
         print(f"{code} ({pack.language.name}): {len(pack.entries)} entries")
         for g in pack.glossaries:
             print(f"  {g.path}: {len(g.entries)} entries, sha256 {g.sha256[:12]}")
+    return EXIT_CLEAN
+
+
+model_app = typer.Typer(help="Register and list local translation models.", no_args_is_help=True)
+app.add_typer(model_app, name="model")
+
+
+@model_app.command("add")
+def model_add(
+    path: Annotated[Path, typer.Argument(help="An .argosmodel zip, an Argos folder, a converted OPUS-MT or NLLB folder.")],
+    src: Annotated[Optional[str], typer.Option("--src", help="Source language (default: from metadata or name).")] = None,
+    tgt: Annotated[Optional[str], typer.Option("--tgt", help="Target language.")] = None,
+    multilingual: Annotated[bool, typer.Option("--multilingual", help="NLLB/M2M-style model with language tokens.")] = False,
+    name: Annotated[Optional[str], typer.Option("--name", help="Registry name (default: from the path).")] = None,
+    link: Annotated[bool, typer.Option("--link", help="Symlink the folder instead of copying it.")] = False,
+    replace: Annotated[bool, typer.Option("--replace", help="Replace a registered model of the same name.")] = False,
+) -> int:
+    """Register a model in the user data folder ($XDG_DATA_HOME/cleanup/models)."""
+    from .models import add_model
+
+    info = add_model(path, src=src, tgt=tgt, multilingual=multilingual, name=name, link=link, replace=replace)
+    pair = "multilingual" if info.multilingual else f"{info.src}->{info.tgt}"
+    print(f"added {info.name}: {pair}, {info.layout} layout, {info.size_bytes / 1e6:.1f} MB, {info.path}")
+    return EXIT_CLEAN
+
+
+@model_app.command("list")
+def model_list() -> int:
+    """Registered models: name, languages, layout, size, path."""
+    from .models import list_models, models_dir
+
+    models = list_models()
+    if not models:
+        print(f"no models registered in {models_dir()} (add one with `cleanup model add`)")
+    for info in models:
+        pair = "multilingual" if info.multilingual else f"{info.src}->{info.tgt}"
+        print(f"{info.name}\t{pair}\t{info.layout}\t{info.size_bytes / 1e6:.1f} MB\t{info.path}")
     return EXIT_CLEAN
 
 

@@ -185,6 +185,10 @@ class Retranslator:
         """Detokenize target pieces."""
         return str(self._processor("target").decode_pieces(list(tokens)))
 
+    def _known_target(self, pieces: Sequence[str]) -> bool:
+        sp = self._processor("target")
+        return all(sp.piece_to_id(p) != sp.unk_id() for p in pieces)
+
     def model_prefix(self) -> list[str]:
         """Tokens the layout forces first (e.g. NLLB target language)."""
         return self.info.target_prefix_for(self.tgt)
@@ -222,7 +226,9 @@ class Retranslator:
             raise ValueError("target_prefixes must have one entry per sentence")
         head = self.model_prefix()
         prefixes = [head + list(p or []) for p in (target_prefixes or [None] * len(sources))]
-        ban = tuple(tuple(seq) for seq in (suppress or ()) if seq)
+        # A sequence with a piece the model cannot produce needs no ban (and CTranslate2
+        # rejects unknown tokens in suppress_sequences).
+        ban = tuple(tuple(seq) for seq in (suppress or ()) if seq and self._known_target(seq))
         keys = [self._key(s, p, ban, n, alt) for s, p in zip(sources, prefixes)]
         results: list[list[Hypothesis] | None] = [self._cache_get(k) for k in keys]
         todo = [i for i, r in enumerate(results) if r is None]

@@ -1,4 +1,5 @@
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_b9882e595d678b98.txt"
 
 # Tests never touch the user's model registry.
-os.environ.setdefault("CLEANUP_DATA_DIR", str(ROOT / ".pytest-data"))
+os.environ["CLEANUP_DATA_DIR"] = tempfile.mkdtemp(prefix="cleanup-test-data-")
 
 
 @pytest.fixture(scope="session")

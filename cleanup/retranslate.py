@@ -1,0 +1,164 @@
+"""Re-translation of suspect spans from the source article, with glossary terms forced.
+
+Given the MT text's result (findings from glossaries and rules) and the source-language
+original, suspect sentences are aligned with their source sentences and every glossary
+finding becomes a span for the model: the MT words before the span and the glossary term are
+forced as ``target_prefix``, the model continues, and only the span plus the words the model
+changed around it are spliced back (see ``cleanup.translate``). Everything else stays
+byte-identical. ctranslate2 is imported only when a model is actually used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .document import WORD_RE, Document, Segment, normalize_token
+from .errors import ModelError
+from .pipeline import Cleaner
+from .result import Edit, Finding, Result, apply_edits
+
+
+@dataclass
+class ModelFixer:
+    """One model and its decoding settings, reused across the files of a run."""
+
+    cleaner: Cleaner
+    model: str | None = None  # folder, .argosmodel, registry name; None: pick by language pair
+    beam_size: int = 4
+    device: str = "auto"
+    source_lang: str | None = None
+
+    def __post_init__(self) -> None:
+        self._translators: dict[tuple[str, str], object] = {}
+
+    def retranslator(self, src: str, tgt: str):
+        """The Retranslator for src->tgt (ModelError when there is none, or it is unusable)."""
+        from .models import find_model, resolve_model
+        from .translate import DecodeConfig, Retranslator
+
+        key = (src, tgt)
+        if key not in self._translators:
+            if self.model:
+                info = resolve_model(self.model)  # the pair its metadata or name declares
+                if info.multilingual or None in (info.src, info.tgt):
+                    info = resolve_model(self.model, src, tgt)
+            else:
+                info = find_model(src, tgt)
+            if not info.supports(src, tgt):
+                have = "multilingual" if info.multilingual else f"{info.src}->{info.tgt}"
+                raise ModelError(f"{info.path}: model translates {have}, not {src}->{tgt}")
+            config = DecodeConfig(beam_size=self.beam_size, device=self.device)
+            self._translators[key] = Retranslator(info, config, src=src, tgt=tgt)
+        return self._translators[key]
+
+    def apply(self, result: Result, source_text: str) -> Result:
+        """A new result whose glossary edits are replaced by the model's forced output."""
+        src = self.source_lang or self.cleaner.detect(source_text)
+        if src == result.lang:
+            raise ModelError(f"the source text is in {src}, the same language as the MT text")
+        rt = self.retranslator(src, result.lang)
+        pack = self.cleaner.pack(result.lang)
+        src_abbrev = self.cleaner.packs[src].language.abbreviations if src in self.cleaner.packs else frozenset()
+        src_sents = Document(source_text, src_abbrev).sentences
+        mt_sents = Document(result.text, pack.language.abbreviations).sentences
+        from .align import align, mt_to_src
+
+        anchors = {e.source: e.term for e in pack.entries if e.source and "{" not in e.term}
+        links = align([s.text for s in src_sents], [s.text for s in mt_sents], anchors=anchors)
+        m2s = mt_to_src(links)
+        items, owners, notes = self._spans(result, src_sents, mt_sents, m2s)
+        if not items:
+            return _with(result, result.edits, notes, rt)
+        from .translate import SpanItem
+
+        spans = rt.retranslate_spans([SpanItem(*item) for item in items])
+        model_edits = self._edits(spans, owners, result.text, rt)
+        kept = [e for e in result.edits if not any(_overlap(e, m) for m in model_edits)]
+        edits = sorted(model_edits + kept, key=lambda e: e.start)
+        return _with(result, edits, notes, rt)
+
+    def _spans(self, result: Result, src_sents: list[Segment], mt_sents: list[Segment], m2s: dict):
+        items, owners, notes = [], [], []
+        unaligned: set[int] = set()
+        for f in result.findings:
+            if f.rule != "glossary":
+                continue
+            sent = next((s for s in mt_sents if s.start <= f.start and f.end <= s.end), None)
+            if sent is None:
+                continue
+            if sent.index not in m2s:
+                unaligned.add(sent.index)
+                continue
+            src_text = " ".join(src_sents[i].text for i in m2s[sent.index])
+            term = self._forced_term(f, src_text)
+            if term is False:
+                continue
+            if any(o[1].index == sent.index and o[0].start < f.end and f.start < o[0].end for o in owners):
+                continue  # one span per region of a sentence
+            items.append((src_text, sent.text, (f.start - sent.start, f.end - sent.start), term))
+            owners.append((f, sent))
+        for k in sorted(unaligned):
+            notes.append(f"sentence {k + 1} could not be aligned with the source: left to glossary and rules")
+        return items, owners, notes
+
+    def _forced_term(self, f: Finding, src_text: str):
+        """The glossary term to force; None lets the model choose; False skips the span."""
+        if f.action == "replace":
+            return f.suggestion
+        if f.action == "retranslate":
+            return None
+        # A flagged entry becomes a forced term only when the source sentence has its source word.
+        source = f.evidence.get("source")
+        entry = self._entry(f.entry)
+        if source and entry is not None and _contains(src_text, source):
+            return entry.term
+        return False
+
+    def _entry(self, key: str | None):
+        for pack in self.cleaner.packs.values():
+            for e in pack.entries:
+                if e.key == key:
+                    return e
+        return None
+
+    def _edits(self, spans, owners, text: str, rt) -> list[Edit]:
+        edits = []
+        for res, (f, sent) in zip(spans, owners):
+            if not res.changed:
+                continue
+            start, end = sent.start + res.start, sent.start + res.end
+            edit = Edit(
+                start=start, end=end, old=text[start:end], new=res.text, rule="retranslate",
+                kind=f.kind, entry=f.entry,
+                message=f"re-translated from the source with {rt.info.name}"
+                        + (f", forcing {f.suggestion!r}" if f.suggestion else ""),
+                evidence={
+                    "model": rt.info.name, "score": round(res.score, 4),
+                    "alternatives": [list(a) for a in res.alternatives],
+                    "resynced": res.resynced, "finding": f.text,
+                },
+            )
+            if all(not _overlap(edit, e) for e in edits):
+                edits.append(edit)
+        return edits
+
+
+def _with(result: Result, edits: list[Edit], notes: list[str], rt) -> Result:
+    signature = dict(result.signature, model={
+        "name": rt.info.name, "layout": rt.info.layout, "path": str(rt.info.path),
+        "decode": rt.config.as_dict(),
+    })
+    out = Result(result.text, apply_edits(result.text, edits), result.lang, result.findings, edits,
+                 signature, result.notes + notes)
+    return out
+
+
+def _overlap(a: Edit, b: Edit) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _contains(text: str, phrase: str) -> bool:
+    def norm(t: str) -> str:
+        return " " + " ".join(normalize_token(w) for w in WORD_RE.findall(t)) + " "
+
+    return norm(phrase) in norm(text)
