@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 import regex
 
 from .document import Document
@@ -13,11 +15,17 @@ def resolve(findings: list[Finding]) -> list[Finding]:
     """Keep fixable findings that do not overlap: longest, most specific, most confident win."""
     candidates = [f for f in findings if f.fixable]
     ranked = sorted(candidates, key=lambda f: (-(f.end - f.start), -f.priority, -f.confidence, f.start))
-    chosen: list[Finding] = []
+    chosen: list[Finding] = []  # disjoint, sorted by start: only neighbours can overlap
+    starts: list[int] = []
     for f in ranked:
-        if all(f.end <= c.start or f.start >= c.end for c in chosen):
-            chosen.append(f)
-    return sorted(chosen, key=lambda f: f.start)
+        i = bisect.bisect_left(starts, f.start)
+        if i > 0 and chosen[i - 1].end > f.start:
+            continue
+        if i < len(chosen) and (chosen[i].start < f.end or chosen[i].start == f.start):
+            continue
+        chosen.insert(i, f)
+        starts.insert(i, f.start)
+    return chosen
 
 
 def edit_for(finding: Finding) -> Edit:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import regex
 from rapidfuzz import fuzz, process
 
-from .document import WORD_RE, Document, Segment, normalize_token
+from .document import WORD_RE, Document, normalize_token
 from .glossary import Entry
 from .language import REGEX_TIMEOUT, Language
 from .result import Finding
@@ -109,26 +109,30 @@ class GlossaryIndex:
         n = len(form.norms)
         if i + n > len(toks):
             return None
-        entry = form.entry
-        for k in range(n):
-            tok = toks[i + k]
-            if k:
-                gap = text[toks[i + k - 1].end : tok.start]
-                if len(gap) > _MAX_GAP or not _GAP_RE.fullmatch(gap):
-                    return None
-            if entry.case_exact and text[tok.start : tok.end] != form.words[k]:
-                return None
-        for k in range(n - 1):
+        for k in range(n - 1):  # cheap comparisons first
             if toks[i + k].norm != form.norms[k]:
                 return None
+        entry = form.entry
         last, want = toks[i + n - 1].norm, form.norms[-1]
+        suffix = None
         if last == want:
-            return ""
-        if entry.plural and not entry.case_exact and _term_pluralizable(entry.term):
-            for suffix in ("s", "es"):
-                if last == want + suffix and not want.endswith("s"):
-                    return suffix
-        return None
+            suffix = ""
+        elif entry.plural and not entry.case_exact and _term_pluralizable(entry.term):
+            for s in ("s", "es"):
+                if last == want + s and not want.endswith("s"):
+                    suffix = s
+        if suffix is None:
+            return None
+        for k in range(1, n):
+            gap = text[toks[i + k - 1].end : toks[i + k].start]
+            if len(gap) > _MAX_GAP or not _GAP_RE.fullmatch(gap):
+                return None
+        if entry.case_exact:
+            for k in range(n):
+                tok = toks[i + k]
+                if text[tok.start : tok.end] != form.words[k]:
+                    return None
+        return suffix
 
     def _find_fuzzy(self, doc: Document, ctx: "_Context", found: dict):
         if not self.fuzzy:
@@ -237,8 +241,9 @@ class _Context:
     def __init__(self, doc: Document):
         self.doc = doc
         self._cache: dict[tuple[str, int], tuple[frozenset[str], str]] = {}
+        self._present: dict[tuple, str | None] = {}  # (scope key, items) -> first item present
 
-    def _scope(self, scope: str, offset: int) -> tuple[frozenset[str], str, Segment | None]:
+    def _scope_key(self, scope: str, offset: int) -> tuple[str, int]:
         seg = None if scope == "document" else self.doc.segment_at(offset, scope)
         key = (scope, seg.index if seg else -1)
         if key not in self._cache:
@@ -246,21 +251,27 @@ class _Context:
             i, j = self.doc.token_range(start, end)
             norms = [t.norm for t in self.doc.tokens[i:j]]
             self._cache[key] = (frozenset(norms), " " + " ".join(norms) + " ")
-        words, joined = self._cache[key]
-        return words, joined, seg
+        return key
+
+    def present(self, items: tuple[str, ...], scope: str, offset: int) -> str | None:
+        """The first of ``items`` present in the scope around ``offset`` (cached per scope)."""
+        key = self._scope_key(scope, offset)
+        memo = (key, items)
+        if memo not in self._present:
+            words, joined = self._cache[key]
+            self._present[memo] = _first_present(items, words, joined)
+        return self._present[memo]
 
     def allows(self, entry: Entry, start: int, end: int) -> dict | None:
         """Evidence dict when the entry's context conditions hold at [start, end), else None."""
         evidence: dict = {}
-        if entry.require or entry.forbid:
-            words, joined, _ = self._scope(entry.scope, start)
-            if entry.require:
-                hit = _first_present(entry.require, words, joined)
-                if hit is None:
-                    return None
-                evidence["context"] = hit
-            if entry.forbid and _first_present(entry.forbid, words, joined) is not None:
+        if entry.require:
+            hit = self.present(entry.require, entry.scope, start)
+            if hit is None:
                 return None
+            evidence["context"] = hit
+        if entry.forbid and self.present(entry.forbid, entry.scope, start) is not None:
+            return None
         if entry.before or entry.not_before or entry.after or entry.not_after:
             para = self.doc.segment_at(start, "paragraph")
             lo = para.start if para else 0

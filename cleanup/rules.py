@@ -50,11 +50,18 @@ def space_before_punctuation(doc: Document, lang: Language) -> Iterable[Finding]
         return
     pattern = rf"(?<=[\p{{L}}\p{{N}}”’\"')])({_SPACE}+)([{regex.escape(marks)}])(?![.\p{{N}}])(?=\s|$|[\"”’)\]])"
     for m in regex.finditer(pattern, doc.text):
+        if _inside_guillemets(doc.text, m.start()):
+            continue  # « Allez, allez ! »: quoted French keeps French spacing
         yield Finding(
             rule="space_before_punctuation", start=m.start(), end=m.end(), text=m.group(),
             action="replace", suggestion=m.group(2), kind="spacing",
             message=f"space before {m.group(2)!r}, which {lang.name} does not use",
         )
+
+
+def _inside_guillemets(text: str, offset: int) -> bool:
+    before = text[max(0, offset - 300) : offset]
+    return before.rfind("«") > before.rfind("»")
 
 
 @rule
@@ -121,8 +128,7 @@ def untranslated_acronym(doc: Document, lang: Language) -> Iterable[Finding]:
     text = doc.text
     for m in pattern.finditer(text):
         acro = m.group(1)
-        line = doc.segment_at(m.start(), "paragraph")
-        if line is not None and _mostly_upper(line.text):
+        if _mostly_upper(_line_around(text, m.start(), m.end())):
             continue  # an all-caps headline: acronyms cannot be told from words
         before = text[max(0, m.start() - 80) : m.start()]
         after = text[m.end() : m.end() + 80]
@@ -136,6 +142,15 @@ def untranslated_acronym(doc: Document, lang: Language) -> Iterable[Finding]:
             message=f"{acro!r} is the pivot-language acronym of {new!r}",
             evidence={"acronym": acro},
         )
+
+
+def _line_around(text: str, start: int, end: int, reach: int = 200) -> str:
+    """The line holding [start, end), cut to ``reach`` characters each side."""
+    lo = max(0, start - reach)
+    hi = min(len(text), end + reach)
+    left = max(text.rfind("\n", lo, start), text.rfind("\r", lo, start))
+    right = [p for p in (text.find("\n", end, hi), text.find("\r", end, hi)) if p >= 0]
+    return text[(left + 1 if left >= 0 else lo) : (min(right) if right else hi)]
 
 
 def _mostly_upper(text: str) -> bool:
@@ -152,8 +167,7 @@ def _guard_ok(guard: dict, before: str, after: str, doc: Document, offset: int) 
     except TimeoutError:
         return False
     if "require_any" in guard:
-        para = doc.segment_at(offset, "paragraph")
-        scope = para.text if para else doc.text
+        scope = _line_around(doc.text, offset, offset, reach=1500)
         words = {w.casefold() for w in regex.findall(r"\p{L}+", scope)}
         if not any(w.casefold() in words for w in guard["require_any"]):
             return False

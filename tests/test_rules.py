@@ -15,7 +15,8 @@ RULE_CASES = {
         "en": [("said Carlos Mazón . He left.", "said Carlos Mazón. He left."),
                ("In Paris , the police said.", "In Paris, the police said.")],
         "fr": [("a dit Mazón , puis il est parti.", "a dit Mazón, puis il est parti.")],
-        "en_keep": ["He waited ... then left.", "It cost 3 .5 million", "Version .NET"],
+        "en_keep": ["He waited ... then left.", "It cost 3 .5 million", "Version .NET",
+                    "Fans chanted « Allez, allez ! » as he climbed."],
         "fr_keep": ["Il a dit : « non » !", "Pourquoi ? Parce que."],
     },
     "foreign_number_format": {
