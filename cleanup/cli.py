@@ -64,6 +64,7 @@ GlossaryDirOpt = Annotated[list[Path], typer.Option("--glossary-dir", help="Extr
 NoBundledOpt = Annotated[bool, typer.Option("--no-bundled", help="Do not load the bundled glossaries and languages.")]
 SkipOpt = Annotated[list[str], typer.Option("--skip", help="Disable a rule by name (repeatable; see `cleanup rules`).")]
 OnlyOpt = Annotated[list[str], typer.Option("--only", help="Run only these rules (repeatable).")]
+MaxMbOpt = Annotated[float, typer.Option("--max-mb", min=0.001, help="Refuse inputs larger than this many megabytes.")]
 EncodingOpt = Annotated[str, typer.Option("--encoding", help="Input encoding, or 'auto' to detect it.")]
 ColorOpt = Annotated[Color, typer.Option("--color", help="Colour diffs: auto (on a terminal), always, never.")]
 MojibakeOpt = Annotated[bool, typer.Option("--fix-mojibake", help="Repair mojibake (\"Ã©\" for \"é\") instead of only flagging it.")]
@@ -140,6 +141,7 @@ def fix(
     skip: SkipOpt = [],
     only: OnlyOpt = [],
     encoding: EncodingOpt = "utf-8",
+    max_mb: MaxMbOpt = 64,
     fix_mojibake: MojibakeOpt = False,
     jsonl: JsonlOpt = False,
     text_field: FieldOpt = "text",
@@ -187,7 +189,7 @@ def fix(
     results = []
     for path in paths:
         try:
-            source = read_source(path, encoding)
+            source = read_source(path, encoding, max_mb)
             output_text, items = _analyse(cleaner, source, lang, jsonl, text_field)
             if model_fixer is not None:
                 try:
@@ -251,6 +253,7 @@ def check(
     skip: SkipOpt = [],
     only: OnlyOpt = [],
     encoding: EncodingOpt = "utf-8",
+    max_mb: MaxMbOpt = 64,
     fix_mojibake: MojibakeOpt = False,
     jsonl: JsonlOpt = False,
     text_field: FieldOpt = "text",
@@ -266,7 +269,7 @@ def check(
     results = []
     for path in paths:
         try:
-            source = read_source(path, encoding)
+            source = read_source(path, encoding, max_mb)
             _, items = _analyse(cleaner, source, lang, jsonl, text_field)
         except CleanupError as exc:
             if len(paths) == 1:
@@ -296,6 +299,7 @@ def explain(
     skip: SkipOpt = [],
     only: OnlyOpt = [],
     encoding: EncodingOpt = "utf-8",
+    max_mb: MaxMbOpt = 64,
     fix_mojibake: MojibakeOpt = False,
 ) -> int:
     """Explain each change: what, where, which rule or glossary entry, and why."""
@@ -305,7 +309,7 @@ def explain(
     paths = _inputs(inputs or [], None)
     cleaner = _cleaner(glossary, glossary_dir, no_bundled, skip, only, fix_mojibake)
     for path in paths:
-        source = read_source(path, encoding)
+        source = read_source(path, encoding, max_mb)
         sys.stdout.write(render.explain(cleaner.fix(source.text, lang), source.name))
     return EXIT_CLEAN
 

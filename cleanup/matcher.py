@@ -72,7 +72,9 @@ class GlossaryIndex:
 
     # -- detection ---------------------------------------------------------------------
 
-    def find(self, doc: Document) -> list[Finding]:
+    def find(self, doc: Document, notes: list[str] | None = None) -> list[Finding]:
+        """Findings of every entry; a regex that hits its time limit is skipped and named in
+        ``notes`` (a pathological pattern never hangs a run)."""
         ctx = _Context(doc)
         found: dict[tuple[int, int, str], Finding] = {}
         for finding in self._find_exact(doc, ctx):
@@ -81,6 +83,9 @@ class GlossaryIndex:
             found.setdefault((finding.start, finding.end, finding.entry), finding)
         for finding in self._find_patterns(doc, ctx):
             found.setdefault((finding.start, finding.end, finding.entry), finding)
+        if notes is not None:
+            for key in sorted(ctx.timeouts):
+                notes.append(f"glossary entry {key}: a regex hit its {REGEX_TIMEOUT} s limit and was skipped")
         return sorted(found.values(), key=lambda f: (f.start, f.end))
 
     def _find_exact(self, doc: Document, ctx: "_Context"):
@@ -183,7 +188,8 @@ class GlossaryIndex:
             try:
                 matches = list(entry.pattern.finditer(doc.text, timeout=REGEX_TIMEOUT))
             except TimeoutError:
-                continue  # a pathological pattern on this text: no finding, never a hang
+                ctx.timeouts.add(entry.key)  # a pathological pattern: no finding, never a hang
+                continue
             for m in matches:
                 if m.end() <= m.start():
                     continue
@@ -242,6 +248,7 @@ class _Context:
         self.doc = doc
         self._cache: dict[tuple[str, int], tuple[frozenset[str], str]] = {}
         self._present: dict[tuple, str | None] = {}  # (scope key, items) -> first item present
+        self.timeouts: set[str] = set()
 
     def _scope_key(self, scope: str, offset: int) -> tuple[str, int]:
         seg = None if scope == "document" else self.doc.segment_at(offset, scope)
@@ -288,6 +295,7 @@ class _Context:
                 if entry.not_after and entry.not_after.search(after, timeout=REGEX_TIMEOUT):
                     return None
             except TimeoutError:
+                self.timeouts.add(entry.key)
                 return None
         return evidence
 

@@ -119,12 +119,12 @@ class Cleaner:
     def detect(self, text: str) -> str:
         return detect_language(text, self.languages)
 
-    def findings(self, doc: Document, lang: str) -> list[Finding]:
+    def findings(self, doc: Document, lang: str, notes: list[str] | None = None) -> list[Finding]:
         """Every detector's findings, sorted by position. Detection only: nothing changes."""
         pack = self.pack(lang)
         found: list[Finding] = []
         if self.settings.enabled(GLOSSARY_RULE):
-            found.extend(pack.index.find(doc))
+            found.extend(pack.index.find(doc, notes))
         for name, detector in RULES.items():
             if self.settings.enabled(name):
                 found.extend(detector(doc, pack.language))
@@ -137,9 +137,10 @@ class Cleaner:
         code = lang or self.detect(text)
         pack = self.pack(code)
         doc = Document(text, pack.language.abbreviations)
-        findings = self.findings(doc, code)
+        notes: list[str] = []
+        findings = self.findings(doc, code, notes)
         edits = build_edits(doc, findings, pack.language)
-        result = Result(text, "", code, findings, edits, self.signature(code))
+        result = Result(text, "", code, findings, edits, self.signature(code), notes)
         result.output = result.replay()
         return result
 

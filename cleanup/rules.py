@@ -30,9 +30,9 @@ _SPACE = r"[ \u00a0\u202f]"
 @rule
 def space_before_hyphen(doc: Document, lang: Language) -> Iterable[Finding]:
     """A stray space before a word-internal hyphen: "de -escalation" -> "de-escalation"."""
-    for m in regex.finditer(rf"(?<=\p{{L}})({_SPACE}+)-(?=\p{{L}})", doc.text):
-        word = regex.search(r"\p{L}+$", doc.text[max(0, m.start() - 60) : m.start()])
-        tail = regex.match(r"\p{L}+", doc.text[m.end() : m.end() + 60])
+    for m in regex.finditer(rf"(?<=[\p{{L}}\p{{M}}])({_SPACE}+)-(?=\p{{L}})", doc.text):
+        word = regex.search(r"[\p{L}\p{M}]+$", doc.text[max(0, m.start() - 60) : m.start()])
+        tail = regex.match(r"[\p{L}\p{M}]+", doc.text[m.end() : m.end() + 60])
         joined = f"{word.group() if word else ''}-{tail.group() if tail else ''}"
         yield Finding(
             rule="space_before_hyphen", start=m.start(), end=m.end(), text=m.group(),
@@ -48,7 +48,7 @@ def space_before_punctuation(doc: Document, lang: Language) -> Iterable[Finding]
     marks = "".join(c for c in ".,;:!?" if c not in lang.space_before)
     if not marks:
         return
-    pattern = rf"(?<=[\p{{L}}\p{{N}}”’\"')])({_SPACE}+)([{regex.escape(marks)}])(?![.\p{{N}}])(?=\s|$|[\"”’)\]])"
+    pattern = rf"(?<=[\p{{L}}\p{{M}}\p{{N}}”’\"')])({_SPACE}+)([{regex.escape(marks)}])(?![.\p{{N}}])(?=\s|$|[\"”’)\]])"
     for m in regex.finditer(pattern, doc.text):
         if _inside_guillemets(doc.text, m.start()):
             continue  # « Allez, allez ! »: quoted French keeps French spacing

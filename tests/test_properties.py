@@ -23,6 +23,11 @@ texts = st.lists(
     max_size=30,
 ).map("".join)
 langs = st.sampled_from(["en", "fr"])
+# Text built from the bundled glossaries' own examples: every entry's wrong and right uses.
+EXAMPLES = {
+    code: sorted({ex for e in pack.entries for ex in (*e.must_fire, *e.must_not_fire)})
+    for code, pack in _CLEANER.packs.items()
+}
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -53,6 +58,14 @@ def test_invariants_on_artefact_soup(text, lang):
 @given(st.text(), langs)
 def test_invariants_on_any_unicode(text, lang):
     _check_invariants(text, lang)
+
+
+@SETTINGS
+@given(st.data(), langs)
+def test_invariants_on_glossary_examples(data, lang):
+    parts = data.draw(st.lists(st.one_of(st.sampled_from(EXAMPLES[lang]), st.sampled_from([" ", "\n", "\r\n", ". "]),
+                                         st.text(max_size=5)), min_size=1, max_size=12))
+    _check_invariants("".join(parts), lang)
 
 
 @SETTINGS
