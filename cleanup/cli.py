@@ -150,6 +150,7 @@ def fix(
     model: Annotated[Optional[str], typer.Option("--model", help="Model folder, .argosmodel or registered name (default: by language pair).")] = None,
     beam: Annotated[int, typer.Option("--beam", min=1, max=16, help="Beam size for re-translation.")] = 4,
     device: Annotated[str, typer.Option("--device", help="auto, cpu or cuda.")] = "auto",
+    retranslate_sentences: Annotated[bool, typer.Option("--retranslate-sentences", help="With --source: also replace words of sentences the model scores far above the MT (opt-in).")] = False,
     color: ColorOpt = Color.auto,
     from_list: FromOpt = None,
 ) -> int:
@@ -173,6 +174,8 @@ def fix(
         raise UsageError("--in-place cannot rewrite stdin")
     if source is not None and (len(paths) != 1 or jsonl):
         raise UsageError("--source goes with one input article")
+    if retranslate_sentences and source is None:
+        raise UsageError("--retranslate-sentences needs --source")
     if model is not None and source is None:
         raise UsageError("--model needs --source (the original the spans are re-translated from)")
     cleaner = _cleaner(glossary, glossary_dir, no_bundled, skip, only, fix_mojibake)
@@ -181,7 +184,7 @@ def fix(
         from .retranslate import ModelFixer
 
         source_text = read_source(source, encoding).text
-        model_fixer = ModelFixer(cleaner, model, beam, device, source_lang)
+        model_fixer = ModelFixer(cleaner, model, beam, device, source_lang, retranslate_sentences)
     skipped_note = None
     writes_text = output is not None or output_dir is not None or in_place
     color_on = _use_color(color, sys.stdout)

@@ -12,10 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import regex
+
 from .document import WORD_RE, Document, Segment, normalize_token
 from .errors import ModelError
 from .pipeline import Cleaner
 from .result import Edit, Finding, Result, apply_edits
+
+
+SENTENCE_MARGIN = 1.0  # nats per token: how much better the model's sentence must score
 
 
 @dataclass
@@ -27,6 +32,8 @@ class ModelFixer:
     beam_size: int = 4
     device: str = "auto"
     source_lang: str | None = None
+    sentences: bool = False  # also repair whole sentences the model scores far above the MT
+    margin: float = SENTENCE_MARGIN
 
     def __post_init__(self) -> None:
         self._translators: dict[tuple[str, str], object] = {}
@@ -67,15 +74,55 @@ class ModelFixer:
         links = align([s.text for s in src_sents], [s.text for s in mt_sents], anchors=anchors)
         m2s = mt_to_src(links)
         items, owners, notes = self._spans(result, src_sents, mt_sents, m2s)
-        if not items:
-            return _with(result, result.edits, notes, rt)
-        from .translate import SpanItem
+        model_edits: list[Edit] = []
+        if items:
+            from .translate import SpanItem
 
-        spans = rt.retranslate_spans([SpanItem(*item) for item in items])
-        model_edits = self._edits(spans, owners, result.text, rt)
+            spans = rt.retranslate_spans([SpanItem(*item) for item in items])
+            model_edits = self._edits(spans, owners, result.text, rt)
         kept = [e for e in result.edits if not any(_overlap(e, m) for m in model_edits)]
-        edits = sorted(model_edits + kept, key=lambda e: e.start)
-        return _with(result, edits, notes, rt)
+        edits = model_edits + kept
+        if self.sentences:
+            edits += self._sentence_edits(rt, result.text, src_sents, mt_sents, m2s, edits)
+        return _with(result, sorted(edits, key=lambda e: e.start), notes, rt)
+
+    def _sentence_edits(self, rt, text: str, src_sents, mt_sents, m2s: dict, taken: list[Edit]) -> list[Edit]:
+        """Sentences whose MT the model scores ``margin`` nats/token below its own translation:
+        the differing words are replaced by the model's (opt-in: --retranslate-sentences)."""
+        import difflib
+
+        from .translate import word_key
+
+        pairs = [(mt_sents[k], " ".join(src_sents[i].text for i in m2s[k]))
+                 for k in range(len(mt_sents)) if k in m2s]
+        pairs = [(s, src) for s, src in pairs if not any(e.start < s.end and s.start < e.end for e in taken)]
+        if not pairs:
+            return []
+        hyps = rt.translate([src for _, src in pairs])
+        outs = [h[0].text if h else "" for h in hyps]
+        scores = rt.score([src for _, src in pairs] * 2, [s.text for s, _ in pairs] + outs)
+        n = len(pairs)
+        edits = []
+        for (sent, src), out, mt_score, hyp_score in zip(pairs, outs, scores[:n], scores[n:]):
+            if not out or hyp_score - mt_score < self.margin:
+                continue
+            words = [(m.start(), m.end()) for m in regex.finditer(r"\S+", sent.text)]
+            new_words = out.split()
+            matcher = difflib.SequenceMatcher(None, [word_key(sent.text[a:b]) for a, b in words],
+                                              [word_key(w) for w in new_words], autojunk=False)
+            for op, i1, i2, j1, j2 in matcher.get_opcodes():
+                if op != "replace":
+                    continue  # insertions and deletions change the sentence shape: left to the editor
+                start, end = sent.start + words[i1][0], sent.start + words[i2 - 1][1]
+                edits.append(Edit(
+                    start=start, end=end, old=text[start:end], new=" ".join(new_words[j1:j2]),
+                    rule="retranslate_sentence", kind="sentence", entry=None,
+                    message=f"the model ({rt.info.name}) scores its own translation of this sentence "
+                            f"{hyp_score - mt_score:.2f} nats/token above the MT",
+                    evidence={"model": rt.info.name, "mt_score": round(mt_score, 4),
+                              "model_score": round(hyp_score, 4), "source": src, "alternatives": []},
+                ))
+        return edits
 
     def _spans(self, result: Result, src_sents: list[Segment], mt_sents: list[Segment], m2s: dict):
         items, owners, notes = [], [], []

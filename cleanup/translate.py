@@ -373,6 +373,10 @@ class Retranslator:
         # The output repeats the forced prefix (unknown pieces come back as <unk>).
         cont = self.decode_target(hyp.tokens[len(plan.prefix):]).split()
         after = [mt[a:b] for a, b in words[plan.last + 1:]]
+        head_words = plan.head.split()
+        if (cont and head_words and word_key(cont[0]) == word_key(head_words[-1])
+                and not (after and word_key(after[0]) == word_key(cont[0]))):
+            cont = cont[1:]  # a model echoing the forced term: never "Kashmir Kashmir"
         span_words = plan.last - plan.first + 1
         found = _resync(cont, after)
         if found is None:

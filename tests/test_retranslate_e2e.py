@@ -130,3 +130,18 @@ def test_model_registry_cli(tmp_path, capsys, monkeypatch, model_path):
     # chosen by language pair, no --model needed
     code, out, err = run(capsys, "fix", MT, "--source", SRC, "-g", GLOSSARY)
     assert code == 0 and out.splitlines() == EXPECTED, err
+
+
+def test_retranslate_sentences_opt_in(tmp_path, capsys, model_path):
+    mt = tmp_path / "mt.txt"
+    lines = MT.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace("speaks", "talks")  # no glossary knows this one
+    mt.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    base = ["fix", mt, "--source", SRC, "--model", model_path, "-g", GLOSSARY]
+    code, out, _ = run(capsys, *base)
+    assert code == 0 and "Russian talks with" in out  # off by default: precision first
+    code, out, _ = run(capsys, *base, "--format", "json", "--retranslate-sentences")
+    data = json.loads(out)
+    sentence_edits = [e for e in data["edits"] if e["rule"] == "retranslate_sentence"]
+    assert [(e["old"], e["new"]) for e in sentence_edits] == [("talks", "speaks")]
+    assert sentence_edits[0]["evidence"]["model_score"] > sentence_edits[0]["evidence"]["mt_score"]
