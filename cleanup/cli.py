@@ -98,6 +98,21 @@ def _inputs(paths: list[str], from_list: Path | None) -> list[str]:
     return out
 
 
+def _run_each(paths: list[str], one) -> int:
+    """Run ``one(path)`` on every input; the worst status wins. With several inputs an error
+    is reported on stderr and the other inputs still run (final status 2)."""
+    status = EXIT_CLEAN
+    for path in paths:
+        try:
+            status = max(status, one(path))
+        except CleanupError as exc:
+            if len(paths) == 1:
+                raise
+            _error(str(exc))
+            status = EXIT_ERROR
+    return status
+
+
 def _analyse(cleaner, source, lang, jsonl: bool, field: str):
     """The corrected text of one input, and its results: one, or one per JSONL record
     (named ``path[line]``; offsets then refer to that record's text)."""
@@ -185,31 +200,24 @@ def fix(
 
         source_text = read_source(source, encoding).text
         model_fixer = ModelFixer(cleaner, model, beam, device, source_lang, retranslate_sentences)
-    skipped_note = None
     writes_text = output is not None or output_dir is not None or in_place
     color_on = _use_color(color, sys.stdout)
-    status = EXIT_CLEAN
-    results = []
-    for path in paths:
-        try:
-            source = read_source(path, encoding, max_mb)
-            output_text, items = _analyse(cleaner, source, lang, jsonl, text_field)
-            if model_fixer is not None:
-                try:
-                    result = model_fixer.apply(items[0][1], source_text)
-                    output_text, items = result.output, [(source.name, result)]
-                except ModelError as exc:
-                    if model is not None:
-                        raise
-                    skipped_note = f"re-translation skipped: {exc}"
-            elif skipped_note is None and any(not f.fixable for _, r in items for f in r.findings):
-                skipped_note = "re-translation skipped: no --source given; suspect spans were only flagged"
-        except CleanupError as exc:
-            if len(paths) == 1:
-                raise
-            _error(str(exc))
-            status = EXIT_ERROR
-            continue
+    results: list = []
+    skipped: list[str] = []
+
+    def one(path: str) -> int:
+        source = read_source(path, encoding, max_mb)
+        output_text, items = _analyse(cleaner, source, lang, jsonl, text_field)
+        if model_fixer is not None:
+            try:
+                result = model_fixer.apply(items[0][1], source_text)
+                output_text, items = result.output, [(source.name, result)]
+            except ModelError as exc:
+                if model is not None:
+                    raise
+                skipped.append(f"re-translation skipped: {exc}")
+        elif any(not f.fixable for _, r in items for f in r.findings):
+            skipped.append("re-translation skipped: no --source given; suspect spans were only flagged")
         for name, result in items:
             for note in result.notes:
                 sys.stderr.write(f"cleanup: {name}: {note}\n")
@@ -236,12 +244,13 @@ def fix(
         elif not writes_text or output == "-":
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
-        if check and changed and status == EXIT_CLEAN:
-            status = EXIT_FINDINGS
+        return EXIT_FINDINGS if check and changed else EXIT_CLEAN
+
+    status = _run_each(paths, one)
     if results:
         sys.stdout.write(render.to_json(results))
-    if skipped_note:
-        sys.stderr.write(f"cleanup: {skipped_note}\n")
+    if skipped:
+        sys.stderr.write(f"cleanup: {skipped[0]}\n")  # once per run
     return status
 
 
@@ -268,25 +277,18 @@ def check(
 
     paths = _inputs(inputs or [], from_list)
     cleaner = _cleaner(glossary, glossary_dir, no_bundled, skip, only, fix_mojibake)
-    status = EXIT_CLEAN
-    results = []
-    for path in paths:
-        try:
-            source = read_source(path, encoding, max_mb)
-            _, items = _analyse(cleaner, source, lang, jsonl, text_field)
-        except CleanupError as exc:
-            if len(paths) == 1:
-                raise
-            _error(str(exc))
-            status = EXIT_ERROR
-            continue
+    results: list = []
+
+    def one(path: str) -> int:
+        _, items = _analyse(cleaner, read_source(path, encoding, max_mb), lang, jsonl, text_field)
         if fmt == CheckFormat.json:
             results.extend(items)
         else:
             for name, result in items:
                 sys.stdout.write(render.finding_lines(result, name))
-        if any(result.findings for _, result in items) and status == EXIT_CLEAN:
-            status = EXIT_FINDINGS
+        return EXIT_FINDINGS if any(result.findings for _, result in items) else EXIT_CLEAN
+
+    status = _run_each(paths, one)
     if results:
         sys.stdout.write(render.to_json(results))
     return status
