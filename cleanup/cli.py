@@ -7,6 +7,7 @@ Exit status, decided here and only here: 0 clean, 1 findings (``check``, ``fix -
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -70,6 +71,7 @@ ColorOpt = Annotated[Color, typer.Option("--color", help="Colour diffs: auto (on
 MojibakeOpt = Annotated[bool, typer.Option("--fix-mojibake", help="Repair mojibake (\"Ã©\" for \"é\") instead of only flagging it.")]
 JsonlOpt = Annotated[bool, typer.Option("--jsonl", help="Inputs are JSON Lines, one article per line in --text-field.")]
 FieldOpt = Annotated[str, typer.Option("--text-field", help="With --jsonl, the field holding the article text.")]
+JobsOpt = Annotated[int, typer.Option("--jobs", "-j", min=1, help="Process inputs in N worker processes (output stays in input order).")]
 FromOpt = Annotated[Optional[Path], typer.Option("--from-list", help="Read input paths from this file, one a line ('-' for stdin).")]
 
 
@@ -98,19 +100,64 @@ def _inputs(paths: list[str], from_list: Path | None) -> list[str]:
     return out
 
 
-def _run_each(paths: list[str], one) -> int:
-    """Run ``one(path)`` on every input; the worst status wins. With several inputs an error
-    is reported on stderr and the other inputs still run (final status 2)."""
-    status = EXIT_CLEAN
-    for path in paths:
-        try:
-            status = max(status, one(path))
-        except CleanupError as exc:
-            if len(paths) == 1:
-                raise
-            _error(str(exc))
-            status = EXIT_ERROR
-    return status
+@dataclass
+class Outcome:
+    """What one input produced; printed by the runner in input order."""
+
+    status: int = 0
+    out: bytes = b""
+    err: str = ""
+    results: list = field(default_factory=list)  # (name, Result) pairs for --format json
+    skipped: str = ""  # why re-translation was skipped, if it was
+
+
+_ONE = None  # the per-input function, inherited by forked workers
+
+
+def _call_one(path: str) -> Outcome | CleanupError:
+    try:
+        return _ONE(path)
+    except CleanupError as exc:
+        return exc
+
+
+def _run_each(paths: list[str], one, jobs: int = 1) -> tuple[int, list, list[str]]:
+    """Run ``one(path)`` on every input (in ``jobs`` forked processes when asked) and print
+    its output in input order; the worst status wins. With several inputs an error is
+    reported on stderr and the other inputs still run (final status 2)."""
+    global _ONE
+    status, results, skipped = EXIT_CLEAN, [], []
+    _ONE = one
+    if jobs > 1 and len(paths) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+        outcomes = pool.map(_call_one, paths, chunksize=8)
+    else:
+        pool = None
+        outcomes = map(_call_one, paths)
+    try:
+        for outcome in outcomes:
+            if isinstance(outcome, CleanupError):
+                if len(paths) == 1:
+                    raise outcome
+                _error(str(outcome))
+                status = EXIT_ERROR
+                continue
+            sys.stderr.write(outcome.err)
+            if outcome.out:
+                sys.stdout.flush()
+                sys.stdout.buffer.write(outcome.out)
+                sys.stdout.buffer.flush()
+            status = max(status, outcome.status)
+            results.extend(outcome.results)
+            if outcome.skipped:
+                skipped.append(outcome.skipped)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    return status, results, skipped
 
 
 def _analyse(cleaner, source, lang, jsonl: bool, field: str):
@@ -168,6 +215,7 @@ def fix(
     retranslate_sentences: Annotated[bool, typer.Option("--retranslate-sentences", help="With --source: also replace words of sentences the model scores far above the MT (opt-in).")] = False,
     color: ColorOpt = Color.auto,
     from_list: FromOpt = None,
+    jobs: JobsOpt = 1,
 ) -> int:
     """Correct the text. `cleanup fix IN -o OUT` writes the corrected text to OUT."""
     from . import render
@@ -202,12 +250,11 @@ def fix(
         model_fixer = ModelFixer(cleaner, model, beam, device, source_lang, retranslate_sentences)
     writes_text = output is not None or output_dir is not None or in_place
     color_on = _use_color(color, sys.stdout)
-    results: list = []
-    skipped: list[str] = []
 
-    def one(path: str) -> int:
+    def one(path: str) -> Outcome:
         source = read_source(path, encoding, max_mb)
         output_text, items = _analyse(cleaner, source, lang, jsonl, text_field)
+        done = Outcome()
         if model_fixer is not None:
             try:
                 result = model_fixer.apply(items[0][1], source_text)
@@ -215,12 +262,10 @@ def fix(
             except ModelError as exc:
                 if model is not None:
                     raise
-                skipped.append(f"re-translation skipped: {exc}")
+                done.skipped = f"re-translation skipped: {exc}"
         elif any(not f.fixable for _, r in items for f in r.findings):
-            skipped.append("re-translation skipped: no --source given; suspect spans were only flagged")
-        for name, result in items:
-            for note in result.notes:
-                sys.stderr.write(f"cleanup: {name}: {note}\n")
+            done.skipped = "re-translation skipped: no --source given; suspect spans were only flagged"
+        done.err = "".join(f"cleanup: {name}: {note}\n" for name, r in items for note in r.notes)
         changed = output_text != source.text
         data = source.encode(output_text)
         if in_place:
@@ -235,18 +280,17 @@ def fix(
         elif output is not None and output != "-":
             write_atomic(output, data)
         if fmt == FixFormat.json:
-            results.extend(items)
+            done.results = items
         elif fmt == FixFormat.diff:
-            sys.stdout.write(render.unified_diff(source.text, output_text, source.name, color_on))
+            done.out = render.unified_diff(source.text, output_text, source.name, color_on).encode()
         elif fmt == FixFormat.word_diff:
-            for name, result in items:
-                sys.stdout.write(render.word_diff(result, name, color_on))
+            done.out = "".join(render.word_diff(r, name, color_on) for name, r in items).encode()
         elif not writes_text or output == "-":
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
-        return EXIT_FINDINGS if check and changed else EXIT_CLEAN
+            done.out = data
+        done.status = EXIT_FINDINGS if check and changed else EXIT_CLEAN
+        return done
 
-    status = _run_each(paths, one)
+    status, results, skipped = _run_each(paths, one, jobs)
     if results:
         sys.stdout.write(render.to_json(results))
     if skipped:
@@ -270,6 +314,7 @@ def check(
     jsonl: JsonlOpt = False,
     text_field: FieldOpt = "text",
     from_list: FromOpt = None,
+    jobs: JobsOpt = 1,
 ) -> int:
     """Report findings; exit 1 if there are any. Nothing is written."""
     from . import render
@@ -277,18 +322,17 @@ def check(
 
     paths = _inputs(inputs or [], from_list)
     cleaner = _cleaner(glossary, glossary_dir, no_bundled, skip, only, fix_mojibake)
-    results: list = []
 
-    def one(path: str) -> int:
+    def one(path: str) -> Outcome:
         _, items = _analyse(cleaner, read_source(path, encoding, max_mb), lang, jsonl, text_field)
+        done = Outcome(status=EXIT_FINDINGS if any(r.findings for _, r in items) else EXIT_CLEAN)
         if fmt == CheckFormat.json:
-            results.extend(items)
+            done.results = items
         else:
-            for name, result in items:
-                sys.stdout.write(render.finding_lines(result, name))
-        return EXIT_FINDINGS if any(result.findings for _, result in items) else EXIT_CLEAN
+            done.out = "".join(render.finding_lines(r, name) for name, r in items).encode()
+        return done
 
-    status = _run_each(paths, one)
+    status, results, _ = _run_each(paths, one, jobs)
     if results:
         sys.stdout.write(render.to_json(results))
     return status

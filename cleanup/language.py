@@ -109,7 +109,7 @@ def _compile(path: Path, pattern: str, where: str, line: int | None = None) -> r
         raise GlossaryError(f"{loc}: bad regex in {where}: {exc}") from None
 
 
-def detect_language(text: str, languages: dict[str, Language], sample: int = 20000) -> str:
+def detect_language(text: str, languages: dict[str, Language], sample: int = 8000) -> str:
     """The code of the language whose stopwords cover most words of ``text``.
 
     Raises UsageError when no language scores (say --lang).

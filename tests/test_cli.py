@@ -239,3 +239,29 @@ def test_help_does_not_import_heavy_engines():
     code = "import sys; from cleanup.cli import main; main(['--help']); print('ctranslate2' in sys.modules, 'rapidfuzz' in sys.modules)"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
     assert r.stdout.strip().splitlines()[-1] == "False False"
+
+
+def test_jobs_same_output_in_input_order(tmp_path, capfd):
+    files = []
+    for k in range(6):
+        p = tmp_path / f"a{k}.txt"
+        p.write_text(ARTICLE if k % 2 else CLEAN, encoding="utf-8")
+        files.append(p)
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe")
+    args = ["check", *files[:3], bad, *files[3:]]
+    serial = main(list(map(str, args)))
+    out1, err1 = capfd.readouterr()
+    parallel = main(list(map(str, args + ["--jobs", "3"])))
+    out2, err2 = capfd.readouterr()
+    assert serial == parallel == 2
+    assert out1 == out2 and out1.count("a1.txt:") > 0 and out1.index("a1.txt") < out1.index("a3.txt")
+    assert "bad.txt" in err1 and err1 == err2
+
+
+def test_jobs_in_place(tmp_path, capsys):
+    files = [tmp_path / f"a{k}.txt" for k in range(5)]
+    for p in files:
+        p.write_text(ARTICLE, encoding="utf-8")
+    assert run(capsys, "fix", *files, "--in-place", "-j", "2")[0] == 0
+    assert all("tit-for-tat" in p.read_text(encoding="utf-8") for p in files)
