@@ -1,8 +1,9 @@
 """Glossary detection: a token index for exact forms, rapidfuzz on indexed candidates.
 
 Exact matching never loops over entries: every wrong form is indexed by its first token, so
-each text token costs one dict lookup. Fuzzy entries are bucketed by (token count, first
-letter) and rapidfuzz's ``extractOne`` compares a text window with that bucket only.
+each text token costs one dict lookup. Fuzzy entries (their wrong forms and their term, so
+that near-misses of a name are caught too) are bucketed by (token count, first letter), and
+rapidfuzz's ``process.extract`` compares a text window with that bucket only.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ class Form:
     words: tuple[str, ...]  # original spelling, for case-exact entries
     text: str
     entry: Entry
-    anchor: bool = False  # the correct term itself (fuzzy near-misses of a name)
 
 
 def _tokenize(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -62,9 +62,7 @@ class GlossaryIndex:
             if entry.fuzzy and entry.wrong:
                 norms, words = _tokenize(entry.term)
                 if norms:
-                    self.fuzzy[(len(norms), norms[0][0])].append(
-                        Form(norms, words, entry.term, entry, anchor=True)
-                    )
+                    self.fuzzy[(len(norms), norms[0][0])].append(Form(norms, words, entry.term, entry))
         for forms in self.exact.values():
             forms.sort(key=lambda f: -len(f.norms))
         self.fuzzy_lengths = sorted({n for n, _ in self.fuzzy})

@@ -145,3 +145,15 @@ def test_retranslate_sentences_opt_in(tmp_path, capsys, model_path):
     sentence_edits = [e for e in data["edits"] if e["rule"] == "retranslate_sentence"]
     assert [(e["old"], e["new"]) for e in sentence_edits] == [("talks", "speaks")]
     assert sentence_edits[0]["evidence"]["model_score"] > sentence_edits[0]["evidence"]["mt_score"]
+
+
+def test_source_of_very_different_length_warns_and_keeps_sentences(tmp_path, capsys, model_path):
+    src = tmp_path / "short.fr.txt"
+    src.write_text("Poutine demande le calme\n", encoding="utf-8")  # one line for four
+    out = tmp_path / "out.txt"
+    code, _, err = run(capsys, "fix", MT, "--source", src, "--model", model_path, "-g", GLOSSARY, "-o", out)
+    assert code == 0 and "Traceback" not in err
+    assert "could not be aligned" in err
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 4  # never a lost sentence
+    assert "Kashmir" in lines[0] and "escalation" in lines[1]  # glossary fixes still apply
