@@ -176,34 +176,46 @@ def _guard_ok(guard: dict, before: str, after: str, doc: Document, offset: int) 
 
 @rule
 def boilerplate_line(doc: Document, lang: Language) -> Iterable[Finding]:
-    """A leftover page-furniture line ("After promoting the newsletter"): delete the line."""
+    """Leftover page-furniture lines ("After promoting the newsletter"): delete them.
+
+    Consecutive boilerplate lines make one finding, so their line breaks never overlap."""
     lines = doc.lines
-    for k, line in enumerate(lines):
-        stripped = line.text.strip()
-        if not stripped or len(stripped.split()) > lang.boilerplate_max_words:
+    hits = {k: p for k, line in enumerate(lines) if (p := _boilerplate_pattern(line.text, lang))}
+    k = 0
+    while k < len(lines):
+        if k not in hits:
+            k += 1
             continue
-        core = stripped.strip("*_#>•·-–— \t")
-        hit = None
-        for pattern in lang.boilerplate:
-            try:
-                if pattern.fullmatch(core, timeout=REGEX_TIMEOUT):
-                    hit = pattern
-                    break
-            except TimeoutError:
-                continue
-        if hit is None:
-            continue
-        start, end = line.start, line.end
+        first = k
+        while k + 1 in hits:
+            k += 1
+        start, end = lines[first].start, lines[k].end
         if k + 1 < len(lines):
-            end = lines[k + 1].start  # take the line break with the line
-        elif k > 0:
-            start = lines[k - 1].end  # last line: take the break before it
+            end = lines[k + 1].start  # take the line break with the lines
+        elif first > 0:
+            start = lines[first - 1].end  # last lines: take the break before them
+        shown = " / ".join(lines[j].text.strip() for j in range(first, k + 1))
         yield Finding(
             rule="boilerplate_line", start=start, end=end, text=doc.text[start:end],
             action="delete", suggestion="", kind="boilerplate", priority=2,
-            message=f"leftover page boilerplate line {stripped!r}",
-            evidence={"pattern": hit.pattern},
+            message=f"leftover page boilerplate line {shown!r}",
+            evidence={"pattern": hits[first].pattern},
         )
+        k += 1
+
+
+def _boilerplate_pattern(text: str, lang: Language) -> regex.Pattern | None:
+    stripped = text.strip()
+    if not stripped or len(stripped.split()) > lang.boilerplate_max_words:
+        return None
+    core = stripped.strip("*_#>•·-–— \t")
+    for pattern in lang.boilerplate:
+        try:
+            if pattern.fullmatch(core, timeout=REGEX_TIMEOUT):
+                return pattern
+        except TimeoutError:
+            continue
+    return None
 
 
 # A character that UTF-8 lead bytes become when read as cp1252/Latin-1, followed by one that
