@@ -142,7 +142,9 @@ class GlossaryIndex:
             return
         toks = doc.tokens
         text = doc.text
-        taken = {(f.start, f.end) for f in found.values()}
+        covered: set[int] = set()  # tokens inside exact findings: a fuzzy guess never overlaps one
+        for f in found.values():
+            covered.update(range(*doc.token_range(f.start, f.end)))
         for i, tok in enumerate(toks):
             if len(tok.norm) < 4 or tok.norm in self.lang.stopwords or tok.norm.isdigit():
                 continue
@@ -163,10 +165,10 @@ class GlossaryIndex:
                 norms = tuple(t.norm for t in toks[i : i + n])
                 if norms in self.terms:
                     continue
+                if any(k in covered for k in range(i, i + n)):
+                    continue
                 window = " ".join(norms)
                 start, end = tok.start, toks[i + n - 1].end
-                if (start, end) in taken:
-                    continue
                 for _, score, idx in process.extract(window, choices, scorer=fuzz.ratio, score_cutoff=70, limit=5):
                     form = self.fuzzy[key][idx]
                     entry = form.entry

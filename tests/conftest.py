@@ -3,6 +3,13 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI runs a fixed set of examples (a landing never depends on luck); locally every run
+# explores new ones, and `make fuzz` runs the large randomized budget.
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 from cleanup import Cleaner
 
