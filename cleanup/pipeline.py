@@ -21,11 +21,12 @@ from .fixer import build_edits
 from .glossary import Entry, Glossary, load_glossary
 from .language import Language, detect_language, load_language
 from .matcher import GlossaryIndex
-from .result import Finding, Result
+from .result import Edit, Finding, Result, apply_edits
 from .rules import RULES
 
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "glossaries"
 GLOSSARY_RULE = "glossary"
+MAX_PASSES = 3
 ALL_RULES = (GLOSSARY_RULE, *RULES)
 
 
@@ -133,16 +134,36 @@ class Cleaner:
         return sorted(found, key=lambda f: (f.start, f.end, f.rule))
 
     def fix(self, text: str, lang: str | None = None) -> Result:
-        """Findings, the edits resolved from them and the corrected text."""
+        """Findings, the edits resolved from them and the corrected text.
+
+        An edit can change the context another entry looks at, so detection runs again on
+        the corrected text (up to MAX_PASSES, only while edits are found) and the new edits
+        that fall outside earlier ones are mapped back to the input: fixing the output again
+        then changes nothing, and the edits still replay on the input."""
         code = lang or self.detect(text)
         pack = self.pack(code)
-        doc = Document(text, pack.language.abbreviations)
         notes: list[str] = []
+        findings, edits = self._pass(text, code, notes)
+        output = apply_edits(text, edits)
+        for _ in range(MAX_PASSES - 1):
+            if not edits:
+                break
+            more_findings, more_edits = self._pass(output, code, [])
+            pairs = _map_back(more_edits, edits, text)
+            if not pairs:
+                break
+            edits = sorted(edits + [m for _, m in pairs], key=lambda e: e.start)
+            for e, m in pairs:  # the findings behind the new edits, at input offsets
+                findings += [replace(f, start=f.start + m.start - e.start, end=f.end + m.start - e.start)
+                             for f in more_findings if e.start <= f.start and f.end <= e.end]
+            output = apply_edits(text, edits)
+        findings.sort(key=lambda f: (f.start, f.end, f.rule))
+        return Result(text, output, code, findings, edits, self.signature(code), notes)
+
+    def _pass(self, text: str, code: str, notes: list[str]) -> tuple[list[Finding], list[Edit]]:
+        doc = Document(text, self.pack(code).language.abbreviations)
         findings = self.findings(doc, code, notes)
-        edits = build_edits(doc, findings, pack.language)
-        result = Result(text, "", code, findings, edits, self.signature(code), notes)
-        result.output = result.replay()
-        return result
+        return findings, build_edits(doc, findings, self.pack(code).language)
 
     check = fix  # same analysis; the CLI decides what to print and the exit status
 
@@ -160,6 +181,30 @@ class Cleaner:
             sig["digest"] = hashlib.sha256(json.dumps(sig, sort_keys=True).encode()).hexdigest()[:16]
             self._signature_cache[lang] = sig
         return self._signature_cache[lang]
+
+
+def _map_back(later: list[Edit], earlier: list[Edit], text: str) -> list[tuple[Edit, Edit]]:
+    """Pairs (edit found on the corrected text, the same edit at input offsets). Edits that
+    touch an earlier edit's new text are left out: they cannot be told apart from it."""
+    regions = []  # (output start, output end, total shift after this edit), in order
+    shift = 0
+    for e in earlier:
+        out_start = e.start + shift
+        shift += len(e.new) - (e.end - e.start)
+        regions.append((out_start, out_start + len(e.new), shift))
+    pairs = []
+    for e in later:
+        if any(e.start <= r_end and r_start <= e.end for r_start, r_end, _ in regions):
+            continue
+        delta = 0
+        for _, r_end, after in regions:
+            if r_end > e.start:
+                break
+            delta = after
+        start, end = e.start - delta, e.end - delta
+        if text[start:end] == e.old:
+            pairs.append((e, replace(e, start=start, end=end)))
+    return pairs
 
 
 def _sha256(path: Path) -> str:
