@@ -25,6 +25,7 @@ test: setup
 eval: setup
 	$(VENV)/bin/cleanup eval seeds/
 	$(VENV)/bin/cleanup eval tests/corpus/
+	$(VENV)/bin/cleanup eval tests/heldout/
 
 bench: setup
 	$(PY) bench/bench_detect.py

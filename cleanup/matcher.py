@@ -45,7 +45,8 @@ class GlossaryIndex:
     def __init__(self, entries: list[Entry], lang: Language):
         self.lang = lang
         self.entries = entries
-        self.exact: dict[str, list[Form]] = defaultdict(list)
+        # One-token forms by their token; longer forms by their first two tokens.
+        self.exact: dict[str | tuple[str, str], list[Form]] = defaultdict(list)
         self.fuzzy: dict[tuple[int, str], list[Form]] = defaultdict(list)
         self.patterns: list[Entry] = []
         self.terms: set[tuple[str, ...]] = set()
@@ -56,7 +57,7 @@ class GlossaryIndex:
             for w in entry.wrong:
                 norms, words = _tokenize(w)
                 form = Form(norms, words, w, entry)
-                self.exact[norms[0]].append(form)
+                self.exact[norms[0] if len(norms) == 1 else norms[:2]].append(form)
                 if entry.fuzzy:
                     self.fuzzy[(len(norms), norms[0][0])].append(form)
             if entry.fuzzy and entry.wrong:
@@ -89,18 +90,22 @@ class GlossaryIndex:
     def _find_exact(self, doc: Document, ctx: "_Context"):
         toks = doc.tokens
         text = doc.text
+        exact = self.exact
         for i, tok in enumerate(toks):
-            keys = [(tok.norm, "")]
-            for suffix in ("s", "es"):
-                if tok.norm.endswith(suffix) and len(tok.norm) > len(suffix) + 2:
-                    keys.append((tok.norm[: -len(suffix)], suffix))
-            for key, first_suffix in keys:
-                for form in self.exact.get(key, ()):
+            nxt = toks[i + 1].norm if i + 1 < len(toks) else None
+            # (index key, plural suffix the key assumes on the last token, forms' length)
+            keys = [(tok.norm, "", 1)]
+            keys += [(stem, sfx, 1) for stem, sfx in _stems(tok.norm)]
+            if nxt is not None:
+                keys.append(((tok.norm, nxt), "", 0))
+                keys += [((tok.norm, stem), sfx, 2) for stem, sfx in _stems(nxt)]
+            for key, key_suffix, only_len in keys:
+                for form in exact.get(key, ()):
                     n = len(form.norms)
-                    if first_suffix and n != 1:
+                    if only_len and n != only_len:
                         continue
                     suffix = self._match_at(toks, text, i, form)
-                    if suffix is None or (first_suffix and suffix != first_suffix):
+                    if suffix is None or (key_suffix and suffix != key_suffix):
                         continue
                     end = toks[i + n - 1].end
                     finding = self._finding(doc, ctx, form.entry, tok.start, end, suffix, 100.0, form.text)
@@ -313,6 +318,11 @@ def _first_present(items: tuple[str, ...], words: frozenset[str], joined: str) -
         if len(norms) > 1 and " " + " ".join(norms) + " " in joined:
             return item
     return None
+
+
+def _stems(norm: str) -> list[tuple[str, str]]:
+    """A token without a plural suffix ("attacks" -> "attack"), with the suffix."""
+    return [(norm[: -len(sfx)], sfx) for sfx in ("s", "es") if norm.endswith(sfx) and len(norm) > len(sfx) + 2]
 
 
 def _term_pluralizable(term: str) -> bool:

@@ -149,13 +149,11 @@ class Cleaner:
             if not edits:
                 break
             more_findings, more_edits = self._pass(output, code, [])
-            pairs = _map_back(more_edits, edits, text)
-            if not pairs:
+            merged = _merge_pass(text, output, edits, more_edits, more_findings)
+            if merged is None:
                 break
-            edits = sorted(edits + [m for _, m in pairs], key=lambda e: e.start)
-            for e, m in pairs:  # the findings behind the new edits, at input offsets
-                findings += [replace(f, start=f.start + m.start - e.start, end=f.end + m.start - e.start)
-                             for f in more_findings if e.start <= f.start and f.end <= e.end]
+            edits, new_findings = merged
+            findings = findings + new_findings
             output = apply_edits(text, edits)
         findings.sort(key=lambda f: (f.start, f.end, f.rule))
         return Result(text, output, code, findings, edits, self.signature(code), notes)
@@ -183,28 +181,55 @@ class Cleaner:
         return self._signature_cache[lang]
 
 
-def _map_back(later: list[Edit], earlier: list[Edit], text: str) -> list[tuple[Edit, Edit]]:
-    """Pairs (edit found on the corrected text, the same edit at input offsets). Edits that
-    touch an earlier edit's new text are left out: they cannot be told apart from it."""
-    regions = []  # (output start, output end, total shift after this edit), in order
+def _merge_pass(text: str, output: str, earlier: list[Edit], later: list[Edit],
+                later_findings: list[Finding]) -> tuple[list[Edit], list[Finding]] | None:
+    """Fold edits found on ``output`` (= ``earlier`` applied to ``text``) into edits on
+    ``text``. A later edit that touches earlier ones is merged with them into one edit; a
+    second later edit touching the same earlier ones waits for the next pass."""
+    regions = []  # output span of each earlier edit, and the total shift after it
     shift = 0
     for e in earlier:
         out_start = e.start + shift
         shift += len(e.new) - (e.end - e.start)
         regions.append((out_start, out_start + len(e.new), shift))
-    pairs = []
-    for e in later:
-        if any(e.start <= r_end and r_start <= e.end for r_start, r_end, _ in regions):
-            continue
-        delta = 0
-        for _, r_end, after in regions:
-            if r_end > e.start:
+
+    def to_input(pos: int, side: int) -> int:
+        """Input offset of an output offset outside every region (or on its border)."""
+        before = 0
+        for k, (r_start, r_end, after) in enumerate(regions):
+            if r_start == pos == r_end:
+                return earlier[k].start if side == 0 else earlier[k].end
+            if pos == r_start and side == 0:
+                return earlier[k].start
+            if pos == r_end and side == 1:
+                return earlier[k].end
+            if r_end > pos:
                 break
-            delta = after
-        start, end = e.start - delta, e.end - delta
-        if text[start:end] == e.old:
-            pairs.append((e, replace(e, start=start, end=end)))
-    return pairs
+            before = after
+        return pos - before
+
+    used: set[int] = set()
+    added: list[Edit] = []
+    found: list[Finding] = []
+    for e in later:
+        touched = [k for k, (r_start, r_end, _) in enumerate(regions) if e.start <= r_end and r_start <= e.end]
+        if used.intersection(touched):
+            continue
+        a = min([e.start] + [regions[k][0] for k in touched])
+        b = max([e.end] + [regions[k][1] for k in touched])
+        start, end = to_input(a, 0), to_input(b, 1)
+        new = output[a : e.start] + e.new + output[e.end : b]
+        if touched:
+            message = e.message + "; merged with: " + "; ".join(earlier[k].message for k in touched)
+            e = replace(e, message=message, evidence=dict(e.evidence, merged=[earlier[k].rule for k in touched]))
+        used.update(touched)
+        added.append(replace(e, start=start, end=end, old=text[start:end], new=new))
+        found += [replace(f, start=start, end=end, text=text[start:end])
+                  for f in later_findings if e.start <= f.start and f.end <= e.end]
+    if not added:
+        return None
+    kept = [x for k, x in enumerate(earlier) if k not in used]
+    return sorted(kept + added, key=lambda x: x.start), found
 
 
 def _sha256(path: Path) -> str:
