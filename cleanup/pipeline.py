@@ -26,7 +26,7 @@ from .rules import RULES
 
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "glossaries"
 GLOSSARY_RULE = "glossary"
-MAX_PASSES = 3
+MAX_PASSES = 20  # passes run only while edits are found; cascades are rare and short
 ALL_RULES = (GLOSSARY_RULE, *RULES)
 
 
@@ -137,7 +137,7 @@ class Cleaner:
         """Findings, the edits resolved from them and the corrected text.
 
         An edit can change the context another entry looks at, so detection runs again on
-        the corrected text (up to MAX_PASSES, only while edits are found) and the new edits
+        the corrected text (while edits are found, at most MAX_PASSES times) and the new edits
         that fall outside earlier ones are mapped back to the input: fixing the output again
         then changes nothing, and the edits still replay on the input."""
         code = lang or self.detect(text)
