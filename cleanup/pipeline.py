@@ -49,10 +49,17 @@ class LanguagePack:
     language: Language
     glossaries: list[Glossary] = field(default_factory=list)
     _index: GlossaryIndex | None = None
+    _by_key: dict[str, Entry] | None = None
 
     @property
     def entries(self) -> list[Entry]:
         return [e for g in self.glossaries for e in g.entries]
+
+    @property
+    def by_key(self) -> dict[str, Entry]:
+        if self._by_key is None:
+            self._by_key = {e.key: e for e in self.entries}
+        return self._by_key
 
     @property
     def index(self) -> GlossaryIndex:
@@ -85,12 +92,11 @@ def _add_glossary(packs: dict[str, LanguagePack], gloss: Glossary) -> None:
     pack = packs.get(gloss.lang)
     if pack is None:
         raise GlossaryError(f"{gloss.path}:1: no language profile for lang {gloss.lang!r}")
-    keys = {e.key: e for e in pack.entries}
     for entry in gloss.entries:
-        if entry.key in keys:
-            raise GlossaryError(f"{entry.where}: entry {entry.key!r} already defined at {keys[entry.key].where}")
+        if entry.key in pack.by_key:
+            raise GlossaryError(f"{entry.where}: entry {entry.key!r} already defined at {pack.by_key[entry.key].where}")
     pack.glossaries.append(gloss)
-    pack._index = None
+    pack._index = pack._by_key = None
 
 
 class Cleaner:
@@ -107,6 +113,12 @@ class Cleaner:
         if unknown:
             raise UsageError(f"unknown rule(s) {', '.join(unknown)}; known: {', '.join(ALL_RULES)}")
         self._signature_cache: dict[str, dict] = {}
+
+    def entry(self, key: str | None) -> Entry | None:
+        """The glossary entry a finding names ("<lang>/<domain>:<id>")."""
+        lang = (key or "").split("/", 1)[0]
+        pack = self.packs.get(lang)
+        return pack.by_key.get(key) if pack else None
 
     @property
     def languages(self) -> dict[str, Language]:

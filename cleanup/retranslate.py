@@ -156,17 +156,10 @@ class ModelFixer:
             return None
         # A flagged entry becomes a forced term only when the source sentence has its source word.
         source = f.evidence.get("source")
-        entry = self._entry(f.entry)
+        entry = self.cleaner.entry(f.entry)
         if source and entry is not None and _contains(src_text, source):
             return entry.term
         return False
-
-    def _entry(self, key: str | None):
-        for pack in self.cleaner.packs.values():
-            for e in pack.entries:
-                if e.key == key:
-                    return e
-        return None
 
     def _edits(self, spans, owners, text: str, rt) -> list[Edit]:
         edits = []

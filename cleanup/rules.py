@@ -114,15 +114,15 @@ def _acronym_regex(lang: Language) -> regex.Pattern | None:
     return regex.compile(rf"(?<![\p{{L}}\p{{N}}\-.&])({names})(?![\p{{L}}\p{{N}}\-&]|['’]\p{{L}}{{2}})")
 
 
-_ACRONYM_RE: dict[str, regex.Pattern | None] = {}
+_ACRONYM_RE: dict[object, regex.Pattern | None] = {}  # per language profile file
 
 
 @rule
 def untranslated_acronym(doc: Document, lang: Language) -> Iterable[Finding]:
     """A pivot-language acronym left in the text: "OTAN" -> "NATO" in English."""
-    if lang.code not in _ACRONYM_RE:
-        _ACRONYM_RE[lang.code] = _acronym_regex(lang)
-    pattern = _ACRONYM_RE[lang.code]
+    if lang.path not in _ACRONYM_RE:
+        _ACRONYM_RE[lang.path] = _acronym_regex(lang)
+    pattern = _ACRONYM_RE[lang.path]
     if pattern is None:
         return
     text = doc.text

@@ -55,9 +55,10 @@ def check_all(cleaner: Cleaner) -> list[ExampleFailure]:
 if __name__ == "__main__":  # python -m cleanup.selftest
     import sys
 
-    problems = check_all(Cleaner())
+    cleaner = Cleaner()
+    problems = check_all(cleaner)
     for p in problems:
         print(p)
-    total = sum(len(p.entries) for p in Cleaner().packs.values())
+    total = sum(len(p.entries) for p in cleaner.packs.values())
     print(f"{total} entries, {len(problems)} failing examples")
     sys.exit(1 if problems else 0)
