@@ -125,11 +125,11 @@ def evaluate(directory: Path, cleaner: Cleaner, lang: str | None = None) -> Scor
         raise InputError(f"{directory}: no *.gold.json files")
     files = []
     for gold in golds:
-        for name, annotations in load_gold(gold).items():
+        for name, items in load_gold(gold).items():
             path = gold.parent / name
             source = read_source(str(path))
             result = cleaner.fix(source.text, lang)
-            files.append(score_file(str(path), source.text, result.output, result.edits, annotations))
+            files.append(score_file(str(path), source.text, result.output, result.edits, items))
     return Score(files)
 
 

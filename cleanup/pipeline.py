@@ -150,10 +150,9 @@ class Cleaner:
 
         An edit can change the context another entry looks at, so detection runs again on
         the corrected text (while edits are found, at most MAX_PASSES times) and the new edits
-        that fall outside earlier ones are mapped back to the input: fixing the output again
-        then changes nothing, and the edits still replay on the input."""
+        are folded into edits on the input (merged with earlier ones they touch): fixing the
+        output again then changes nothing, and the edits still replay on the input."""
         code = lang or self.detect(text)
-        pack = self.pack(code)
         notes: list[str] = []
         findings, edits = self._pass(text, code, notes)
         output = apply_edits(text, edits)
@@ -171,9 +170,10 @@ class Cleaner:
         return Result(text, output, code, findings, edits, self.signature(code), notes)
 
     def _pass(self, text: str, code: str, notes: list[str]) -> tuple[list[Finding], list[Edit]]:
-        doc = Document(text, self.pack(code).language.abbreviations)
+        language = self.pack(code).language  # UsageError for an unsupported language
+        doc = Document(text, language.abbreviations)
         findings = self.findings(doc, code, notes)
-        return findings, build_edits(doc, findings, self.pack(code).language)
+        return findings, build_edits(doc, findings, language)
 
     check = fix  # same analysis; the CLI decides what to print and the exit status
 

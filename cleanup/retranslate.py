@@ -67,13 +67,14 @@ class ModelFixer:
         pack = self.cleaner.pack(result.lang)
         src_abbrev = self.cleaner.packs[src].language.abbreviations if src in self.cleaner.packs else frozenset()
         src_sents = Document(source_text, src_abbrev).sentences
-        mt_sents = Document(result.text, pack.language.abbreviations).sentences
+        mt_doc = Document(result.text, pack.language.abbreviations)
+        mt_sents = mt_doc.sentences
         from .align import align, mt_to_src
 
         anchors = {e.source: e.term for e in pack.entries if e.source and "{" not in e.term}
         links = align([s.text for s in src_sents], [s.text for s in mt_sents], anchors=anchors)
         m2s = mt_to_src(links)
-        items, owners, notes = self._spans(result, src_sents, mt_sents, m2s)
+        items, owners, notes = self._spans(result, src_sents, mt_doc, m2s)
         model_edits: list[Edit] = []
         if items:
             from .translate import SpanItem
@@ -124,14 +125,14 @@ class ModelFixer:
                 ))
         return edits
 
-    def _spans(self, result: Result, src_sents: list[Segment], mt_sents: list[Segment], m2s: dict):
+    def _spans(self, result: Result, src_sents: list[Segment], mt_doc: Document, m2s: dict):
         items, owners, notes = [], [], []
         unaligned: set[int] = set()
         for f in result.findings:
             if f.rule != "glossary":
                 continue
-            sent = next((s for s in mt_sents if s.start <= f.start and f.end <= s.end), None)
-            if sent is None:
+            sent = mt_doc.segment_at(f.start, "sentence")
+            if sent is None or f.end > sent.end:
                 continue
             if sent.index not in m2s:
                 unaligned.add(sent.index)
