@@ -13,6 +13,9 @@ if os.environ.get("CI"):
 
 from cleanup import Cleaner
 
+# The lexicon test model fixtures (lexicon_model, argos_zip, nllb_model), built once a session.
+pytest_plugins = ["tests.model_fixtures"]
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_b9882e595d678b98.txt"
 

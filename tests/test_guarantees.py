@@ -3,10 +3,6 @@
 The README's "Guarantees" section names these tests.
 """
 
-import codecs
-import os
-import subprocess
-import sys
 import unicodedata
 from pathlib import Path
 
@@ -14,7 +10,6 @@ import pytest
 
 from cleanup.cli import main
 
-from .conftest import ROOT
 
 ARTEFACT = "The missile strikes raised fears of a wider military climbing."
 FIXED = "The missile strikes raised fears of a wider military escalation."

@@ -14,8 +14,7 @@ import sentencepiece as spm
 from cleanup.models import detect_layout
 from cleanup.testing.lexicon_model import build_model, parse_lexicon
 from cleanup.translate import DecodeConfig, Retranslator
-from tests.model_fixtures import (LEXICON_TSV, argos_zip, lexicon, lexicon_model,  # noqa: F401
-                                  nllb_model, random_sentences)
+from tests.model_fixtures import LEXICON_TSV, lexicon, random_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
 

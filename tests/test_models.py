@@ -13,7 +13,6 @@ import pytest
 from cleanup.errors import CleanupError, ModelError
 from cleanup.models import (add_model, data_dir, detect_layout, extract_zip, find_model,
                             list_models, models_dir, resolve_model)
-from tests.model_fixtures import argos_zip, lexicon_model, nllb_model  # noqa: F401
 
 
 @pytest.fixture()

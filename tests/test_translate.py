@@ -11,7 +11,7 @@ import pytest
 
 from cleanup.translate import (DecodeConfig, Hypothesis, Retranslator, SpanItem, SpanResult,
                                apply_results)
-from tests.model_fixtures import lexicon_model, nllb_model, random_sentences  # noqa: F401
+from tests.model_fixtures import random_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = "le chat noir mange la souris"
