@@ -8,7 +8,7 @@ from importlib import import_module
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "Cleaner": "pipeline", "Settings": "pipeline",
+    "Cleaner": "pipeline", "Settings": "pipeline", "Span": "result", "OffsetMap": "result",
     "Result": "result", "Finding": "result", "Edit": "result", "apply_edits": "result",
     "CleanupError": "errors", "GlossaryError": "errors", "InputError": "errors",
     "ModelError": "errors", "UsageError": "errors",

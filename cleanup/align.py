@@ -3,7 +3,8 @@
 Dynamic programming over a Gale-Church length cost (1-1, 1-2, 2-1, 1-0, 0-1)
 lowered by anchors: numbers found on both sides, shared names/tokens and
 optional glossary source->target terms.  Links whose score is low are
-reported by `unaligned()` instead of being trusted.
+reported by `unaligned()` instead of being trusted. Sentences come from the
+document's one sentence splitter; words from its one tokenizer.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import math
 import re
 from dataclasses import dataclass
 from typing import Mapping, Sequence
+
+from .document import WORD_RE, normalize_token
 
 VARIANCE = 6.8  # Gale & Church: variance of target chars per source char
 PRIORS = {(1, 1): 0.89, (1, 0): 0.005, (0, 1): 0.005, (2, 1): 0.045, (1, 2): 0.045}
@@ -24,10 +27,6 @@ MIN_BAND = 12
 RATIO_PRIOR_CHARS = 400
 
 NUMBER_RE = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d{3}(?!\d))*(?:[.,]\d+)?")
-WORD_RE = re.compile(r"[^\W\d_](?:[\w'\u2019-]*\w)?")
-SENTENCE_END_RE = re.compile(
-    r"(?<=[.!?\u2026])[\"'\u201d\u00bb)\]]*\s+(?=[\"'\u201c\u00ab(\[]?[A-Z\u00c0-\u00de0-9])"
-    r"|\n\s*\n|\n(?=\s*[-*\u2022])")
 
 
 @dataclass(frozen=True)
@@ -44,19 +43,26 @@ class _Features:
     length: int
     numbers: frozenset[str]
     shared: frozenset[str]
-    text: str
+    anchors: frozenset[int]  # glossary anchors present (source terms, or target terms on the MT side)
 
 
 def _number_key(raw: str) -> str:
     return re.sub(r"\D", "", raw)
 
 
-def _features(sentence: str) -> _Features:
+def _joined(text: str) -> str:
+    """Normalised words joined by spaces, padded: whole-word phrase search by ``in``."""
+    return " " + " ".join(normalize_token(w) for w in WORD_RE.findall(text)) + " "
+
+
+def _features(sentence: str, anchors: Sequence[tuple[str, ...]] = ()) -> _Features:
     numbers = frozenset(_number_key(m.group()) for m in NUMBER_RE.finditer(sentence))
-    words = WORD_RE.findall(sentence)
+    words = [w for w in WORD_RE.findall(sentence) if not w[0].isdigit()]
     shared = {w.casefold() for w in words if len(w) >= 4}
     shared |= {w for i, w in enumerate(words) if i > 0 and w[:1].isupper()}
-    return _Features(len(sentence.strip()), numbers, frozenset(shared), sentence.casefold())
+    joined = _joined(sentence) if anchors else ""
+    present = frozenset(k for k, forms in enumerate(anchors) if any(f in joined for f in forms))
+    return _Features(len(sentence.strip()), numbers, frozenset(shared), present)
 
 
 def _merge(items: Sequence[_Features]) -> _Features:
@@ -65,7 +71,7 @@ def _merge(items: Sequence[_Features]) -> _Features:
     return _Features(sum(f.length for f in items) + len(items) - 1,
                      frozenset().union(*(f.numbers for f in items)),
                      frozenset().union(*(f.shared for f in items)),
-                     " ".join(f.text for f in items))
+                     frozenset().union(*(f.anchors for f in items)))
 
 
 def _length_cost(src_len: int, mt_len: int, ratio: float) -> tuple[float, float]:
@@ -78,39 +84,23 @@ def _length_cost(src_len: int, mt_len: int, ratio: float) -> tuple[float, float]
     return -math.log(p), p
 
 
-def _contains(text: str, term: str) -> bool:
-    pattern = r"(?<!\w)" + re.escape(term.casefold()) + r"(?!\w)"
-    return re.search(pattern, text) is not None
-
-
-def _glossary_hits(src: _Features, mt: _Features, glossary: Mapping[str, object]) -> int:
-    hits = 0
-    for source, target in glossary.items():
-        targets = [target] if isinstance(target, str) else list(target)  # type: ignore[call-overload]
-        if _contains(src.text, source) and any(_contains(mt.text, str(t)) for t in targets):
-            hits += 1
-    return hits
-
-
-def _anchor_cost(src: _Features, mt: _Features, glossary: Mapping[str, object] | None) -> float:
+def _anchor_cost(src: _Features, mt: _Features) -> float:
     """Negative for shared anchors, positive for numbers found on one side only."""
     matched_numbers = len(src.numbers & mt.numbers)
     unmatched_numbers = len(src.numbers ^ mt.numbers)
     bonus = NUMBER_BONUS * matched_numbers + SHARED_BONUS * len(src.shared & mt.shared)
-    if glossary:
-        bonus += GLOSSARY_BONUS * _glossary_hits(src, mt, glossary)
+    bonus += GLOSSARY_BONUS * len(src.anchors & mt.anchors)
     return NUMBER_PENALTY * unmatched_numbers - bonus
 
 
-def _link_cost(src: Sequence[_Features], mt: Sequence[_Features], ratio: float,
-               glossary: Mapping[str, object] | None) -> tuple[float, float]:
+def _link_cost(src: Sequence[_Features], mt: Sequence[_Features], ratio: float) -> tuple[float, float]:
     """(DP cost, 0..1 confidence) of linking these sentences."""
     prior = -math.log(PRIORS[(len(src), len(mt))])
     if not src or not mt:
         return prior, 0.0
     merged_src, merged_mt = _merge(src), _merge(mt)
     length_cost, _p = _length_cost(merged_src.length, merged_mt.length, ratio)
-    anchors = _anchor_cost(merged_src, merged_mt, glossary)
+    anchors = _anchor_cost(merged_src, merged_mt)
     evidence = length_cost + anchors
     return prior + evidence, math.exp(-max(0.0, evidence))
 
@@ -130,8 +120,12 @@ def _in_band(i: int, j: int, n: int, m: int, band: int) -> bool:
 def align(src_sents: Sequence[str], mt_sents: Sequence[str],
           anchors: Mapping[str, object] | None = None) -> list[Link]:
     """Align sentences; anchors is an optional glossary {source term: target term(s)}."""
-    src = [_features(s) for s in src_sents]
-    mt = [_features(s) for s in mt_sents]
+    pairs = list((anchors or {}).items())
+    src_forms = [(_joined(source),) for source, _ in pairs]
+    mt_forms = [tuple(_joined(str(t)) for t in ([target] if isinstance(target, str) else target))
+                for _, target in pairs]
+    src = [_features(s, src_forms) for s in src_sents]
+    mt = [_features(s, mt_forms) for s in mt_sents]
     n, m = len(src), len(mt)
     if not n or not m:
         return [Link((i,), (), 0.0) for i in range(n)] + [Link((), (j,), 0.0) for j in range(m)]
@@ -149,7 +143,7 @@ def align(src_sents: Sequence[str], mt_sents: Sequence[str],
                 a, b = i + di, j + dj
                 if a > n or b > m:
                     continue
-                step, score = _link_cost(src[i:a], mt[j:b], ratio, anchors)
+                step, score = _link_cost(src[i:a], mt[j:b], ratio)
                 if cost[i][j] + step < cost[a][b]:
                     cost[a][b] = cost[i][j] + step
                     back[a][b] = (i, j, score)
@@ -184,22 +178,3 @@ def mt_to_src(links: Sequence[Link],
             for j in link.mt:
                 mapping[j] = link.src
     return mapping
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Rough sentence spans (start, end) without surrounding whitespace."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for match in SENTENCE_END_RE.finditer(text):
-        _add_span(text, start, match.start(), spans)
-        start = match.end()
-    _add_span(text, start, len(text), spans)
-    return spans
-
-
-def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
-    chunk = text[start:end]
-    stripped = chunk.strip()
-    if stripped:
-        offset = start + len(chunk) - len(chunk.lstrip())
-        spans.append((offset, offset + len(stripped)))

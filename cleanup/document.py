@@ -13,6 +13,9 @@ from functools import cached_property
 
 import regex
 
+from .result import Span
+
+# The one tokenizer: words are runs of letters, marks and digits ("India’s" -> "India", "s").
 WORD_RE = regex.compile(r"[\p{L}\p{M}\p{N}]+")
 _LINE_BREAK_RE = regex.compile(r"\r\n|\r|\n|\u2028|\u2029")
 # A sentence ends at . ! ? … (plus closing quotes/brackets), followed by space and a capital,
@@ -34,13 +37,11 @@ class Token:
     norm: str
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
-    """A paragraph or sentence: a span of the document text."""
+@dataclass(frozen=True)
+class Segment(Span):
+    """A line, paragraph or sentence: a span of the document text."""
 
     index: int
-    start: int
-    end: int
     text: str
 
 
@@ -74,7 +75,7 @@ class Document:
                 end = brk.start() if brk else len(self.text)
             else:
                 end = len(self.text)
-            out.append(Segment(i, start, end, self.text[start:end]))
+            out.append(Segment(start, end, i, self.text[start:end]))
         return out
 
     @cached_property
@@ -95,7 +96,7 @@ class Document:
             else:
                 spans.append([start, end])
             prev = ln
-        return [Segment(k, s, e, self.text[s:e]) for k, (s, e) in enumerate(spans)]
+        return [Segment(s, e, k, self.text[s:e]) for k, (s, e) in enumerate(spans)]
 
     @cached_property
     def sentences(self) -> list[Segment]:
@@ -103,10 +104,11 @@ class Document:
         out: list[Segment] = []
         for para in self.paragraphs:
             for start, end in self._split_sentences(para.start, para.end):
-                out.append(Segment(len(out), start, end, self.text[start:end]))
+                out.append(Segment(start, end, len(out), self.text[start:end]))
         return out
 
     def _split_sentences(self, start: int, end: int) -> list[tuple[int, int]]:
+        """The one sentence splitter (detection, alignment and re-translation all use it)."""
         spans = []
         pos = start
         for m in _SENT_END_RE.finditer(self.text, start, end):

@@ -3,7 +3,9 @@
 An annotation is *fixed* when edits touch it and the edited region of the output no longer
 holds ``wrong`` and holds one of ``accept`` as whole words (case-insensitive; ``""`` means the
 span is deleted). Touched but not fixed is a *wrong fix*; untouched is *missed*. An edit that
-touches no annotated span is a *false edit*.
+touches no annotated span is a *false edit*. An annotation is *caught* when any finding (an
+edit or a flag for review) overlaps it: what an editor reviewing the findings sees. A finding
+that overlaps no annotation is a *stray* (reported per 1,000 words).
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from pathlib import Path
 
 import regex
 
+from .document import WORD_RE
 from .errors import InputError
 from .pipeline import Cleaner
-from .result import Edit
+from .result import Edit, Finding, OffsetMap, Span
 from .textio import read_source
 
 
@@ -31,6 +34,7 @@ class Annotation:
     end: int = -1
     status: str = "missed"  # fixed | wrong_fix | missed | not_found
     got: str = ""
+    caught: bool = False  # some finding (edit or flag) overlaps it
 
 
 @dataclass
@@ -38,6 +42,8 @@ class FileScore:
     path: str
     annotations: list[Annotation]
     false_edits: list[Edit] = field(default_factory=list)
+    strays: list[Finding] = field(default_factory=list)  # findings overlapping no annotation
+    words: int = 0
 
 
 @dataclass
@@ -46,14 +52,20 @@ class Score:
 
     def totals(self) -> dict:
         counts = Counter(a.status for f in self.files for a in f.annotations)
+        words = sum(f.words for f in self.files)
+        strays = sum(len(f.strays) for f in self.files)
         return {
             "articles": len(self.files),
+            "words": words,
             "annotated": sum(len(f.annotations) for f in self.files),
             "fixed": counts["fixed"],
+            "caught": sum(a.caught for f in self.files for a in f.annotations),
             "wrong_fixes": counts["wrong_fix"],
             "missed": counts["missed"],
             "not_found": counts["not_found"],
             "false_edits": sum(len(f.false_edits) for f in self.files),
+            "strays": strays,
+            "strays_per_1000_words": round(1000 * strays / words, 2) if words else 0.0,
         }
 
     def by_kind(self) -> dict[str, Counter]:
@@ -61,6 +73,7 @@ class Score:
         for f in self.files:
             for a in f.annotations:
                 kinds[a.kind][a.status] += 1
+                kinds[a.kind]["caught"] += a.caught
                 kinds[a.kind]["total"] += 1
         return dict(sorted(kinds.items()))
 
@@ -72,8 +85,10 @@ class Score:
             "files": [
                 {
                     "path": f.path,
+                    "words": f.words,
                     "annotations": [a.__dict__ for a in f.annotations],
                     "false_edits": [e.to_dict() for e in f.false_edits],
+                    "strays": [x.to_dict() for x in f.strays],
                 }
                 for f in self.files
             ],
@@ -83,20 +98,33 @@ class Score:
         t = self.totals()
         lines = [
             f"articles {t['articles']}  annotated {t['annotated']}  fixed {t['fixed']}  "
-            f"wrong fixes {t['wrong_fixes']}  missed {t['missed']}  false edits {t['false_edits']}"
+            f"caught {t['caught']}  wrong fixes {t['wrong_fixes']}  missed {t['missed']}  "
+            f"false edits {t['false_edits']}"
             + (f"  not found in text {t['not_found']}" if t["not_found"] else ""),
+            f"words {t['words']}  stray findings {t['strays']} "
+            f"({t['strays_per_1000_words']} per 1,000 words)",
             "",
-            f"{'kind':<14}{'total':>6}{'fixed':>7}{'wrong':>7}{'missed':>8}",
+            f"{'kind':<14}{'total':>6}{'fixed':>7}{'caught':>8}{'wrong':>7}{'missed':>8}",
         ]
         for kind, c in self.by_kind().items():
-            lines.append(f"{kind:<14}{c['total']:>6}{c['fixed']:>7}{c['wrong_fix']:>7}{c['missed']:>8}")
+            lines.append(f"{kind:<14}{c['total']:>6}{c['fixed']:>7}{c['caught']:>8}{c['wrong_fix']:>7}{c['missed']:>8}")
         for f in self.files:
             for a in f.annotations:
                 if a.status != "fixed":
-                    lines.append(f"{f.path}: {a.status}: {a.kind}: {a.wrong!r}" + (f" -> {a.got!r}" if a.got else ""))
+                    caught = " (flagged)" if a.caught and a.status == "missed" else ""
+                    lines.append(f"{f.path}: {a.status}{caught}: {a.kind}: {a.wrong!r}" + (f" -> {a.got!r}" if a.got else ""))
             for e in f.false_edits:
                 lines.append(f"{f.path}: false edit: {e.old!r} -> {e.new!r} ({e.rule} {e.entry or ''})")
+            for x in f.strays:
+                if not x.fixable:
+                    lines.append(f"{f.path}: stray flag: {x.text!r} ({x.rule} {x.entry or ''})")
         return "\n".join(lines) + "\n"
+
+    @property
+    def failed(self) -> bool:
+        """A CI gate: false edits or wrong fixes."""
+        t = self.totals()
+        return bool(t["false_edits"] or t["wrong_fixes"])
 
 
 def load_gold(path: Path) -> dict[str, list[Annotation]]:
@@ -129,21 +157,27 @@ def evaluate(directory: Path, cleaner: Cleaner, lang: str | None = None) -> Scor
             path = gold.parent / name
             source = read_source(str(path))
             result = cleaner.fix(source.text, lang)
-            files.append(score_file(str(path), source.text, result.output, result.edits, items))
+            files.append(score_file(str(path), source.text, result.output, result.edits, items,
+                                    result.findings))
     return Score(files)
 
 
-def score_file(path: str, text: str, output: str, edits: list[Edit], annotations: list[Annotation]) -> FileScore:
+def score_file(path: str, text: str, output: str, edits: list[Edit], annotations: list[Annotation],
+               findings: list[Finding] = ()) -> FileScore:
     for a in annotations:
         a.start = _nth(text, a.wrong, a.n)
         a.end = a.start + len(a.wrong) if a.start >= 0 else -1
         if a.start < 0:
             a.status = "not_found"
     touched_by_edit = [False] * len(edits)
+    omap = OffsetMap(edits)
+    edits = omap.edits
     for a in annotations:
         if a.start < 0:
             continue
-        hit = [k for k, e in enumerate(edits) if _overlaps(e.start, e.end, a.start, a.end)]
+        span = Span(a.start, a.end)
+        a.caught = any(x.overlaps(span) for x in (*findings, *edits))
+        hit = [k for k, e in enumerate(edits) if e.overlaps(span)]
         if not hit:
             a.status = "missed"
             continue
@@ -151,12 +185,15 @@ def score_file(path: str, text: str, output: str, edits: list[Edit], annotations
             touched_by_edit[k] = True
         lo = min(a.start, *(edits[k].start for k in hit))
         hi = max(a.end, *(edits[k].end for k in hit))
-        out_lo, out_hi = _map(lo, edits), _map(hi, edits)
+        out_lo, out_hi = omap.to_output(lo), omap.to_output(hi)
         region = output[out_lo:out_hi]
         a.got = region
         a.status = "fixed" if _accepted(output, out_lo, out_hi, a) else "wrong_fix"
     false = [e for k, e in enumerate(edits) if not touched_by_edit[k]]
-    return FileScore(path, annotations, false)
+    spans = [Span(a.start, a.end) for a in annotations if a.start >= 0]
+    strays = [x for x in findings if not any(x.overlaps(s) for s in spans)]
+    words = sum(1 for _ in WORD_RE.finditer(text))
+    return FileScore(path, annotations, false, strays, words)
 
 
 def _nth(text: str, needle: str, n: int) -> int:
@@ -166,21 +203,6 @@ def _nth(text: str, needle: str, n: int) -> int:
         if pos < 0:
             return -1
     return pos
-
-
-def _overlaps(s1: int, e1: int, s2: int, e2: int) -> bool:
-    if s1 == e1:  # a pure insertion touches a span it sits inside or at the edge of
-        return s2 <= s1 <= e2
-    return s1 < e2 and s2 < e1
-
-
-def _map(offset: int, edits: list[Edit]) -> int:
-    """Output offset of an input offset that lies outside (or on the border of) every edit."""
-    shift = 0
-    for e in edits:
-        if e.end <= offset:
-            shift += len(e.new) - (e.end - e.start)
-    return offset + shift
 
 
 def _accepted(output: str, lo: int, hi: int, a: Annotation) -> bool:

@@ -8,7 +8,7 @@ import regex
 
 from .document import Document
 from .language import Language
-from .result import Edit, Finding
+from .result import Edit, Finding, Span
 
 
 def resolve(findings: list[Finding]) -> list[Finding]:
@@ -19,9 +19,7 @@ def resolve(findings: list[Finding]) -> list[Finding]:
     starts: list[int] = []
     for f in ranked:
         i = bisect.bisect_left(starts, f.start)
-        if i > 0 and chosen[i - 1].end > f.start:
-            continue
-        if i < len(chosen) and (chosen[i].start < f.end or chosen[i].start == f.start):
+        if (i > 0 and chosen[i - 1].overlaps(f)) or (i < len(chosen) and chosen[i].overlaps(f)):
             continue
         chosen.insert(i, f)
         starts.insert(i, f.start)
@@ -55,7 +53,7 @@ def agree_article(doc: Document, edit: Edit, lang: Language, taken: list[Edit]) 
     if new_article is None:
         return edit
     start = edit.start - len(m.group(0))
-    if any(t.start < edit.start and t.end > start for t in taken):
+    if any(t.overlaps(Span(start, edit.start)) for t in taken):
         return edit
     sep = "" if new_article.endswith(("’", "'")) else m.group(2)
     return Edit(

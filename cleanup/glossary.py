@@ -28,9 +28,9 @@ from pathlib import Path
 
 import regex
 
+from .datafile import check_keys, compile_regex, parse_toml, read_bytes
 from .document import WORD_RE, normalize_token
 from .errors import GlossaryError
-from .language import _compile, _read_toml
 
 ACTIONS = ("replace", "flag", "retranslate")
 SCOPES = ("sentence", "paragraph", "document")
@@ -39,10 +39,11 @@ KINDS = (
     "boilerplate", "idiom", "preposition", "untranslated", "sentence",
 )
 ENTRY_KEYS = {
-    "id", "term", "wrong", "pattern", "replace", "source", "kind", "action", "fuzzy", "case",
+    "id", "term", "wrong", "pattern", "source", "kind", "action", "fuzzy", "case",
     "plural", "scope", "require", "forbid", "before", "not_before", "after", "not_after",
     "note", "must_fire", "must_not_fire",
 }
+HEADER_KEYS = {"lang", "domain", "description"}
 _ENTRY_HEADER = re.compile(r"^\s*\[\[\s*entry\s*\]\]\s*(?:#.*)?$")
 
 
@@ -90,19 +91,23 @@ class Glossary:
 
 def load_glossary(path: Path, lang: str | None = None) -> Glossary:
     """Load and validate one glossary file."""
-    raw = _read_bytes(path)
-    data = _read_toml(path)
+    raw = read_bytes(path)
+    data, text = parse_toml(raw, path)
+    check_keys(data, {"glossary", "entry"}, path, text)
     header = data.get("glossary")
     if not isinstance(header, dict) or "lang" not in header:
         raise GlossaryError(f"{path}:1: missing [glossary] table with lang = \"..\"")
+    check_keys(header, HEADER_KEYS, path, text, "glossary")
     glang = header["lang"]
+    if not isinstance(glang, str) or not re.fullmatch(r"[a-z]{2,3}", glang):
+        raise GlossaryError(f"{path}:1: lang must be a language code such as \"en\", not {glang!r}")
     if lang is not None and glang != lang:
         raise GlossaryError(f"{path}:1: glossary lang {glang!r} does not match its folder {lang!r}")
     domain = str(header.get("domain") or path.stem)
     items = data.get("entry", [])
     if not isinstance(items, list):
         raise GlossaryError(f"{path}:1: 'entry' must be an array of tables ([[entry]])")
-    lines = _entry_lines(raw.decode("utf-8"))
+    lines = _entry_lines(text)
     if len(lines) != len(items):  # entries written as inline tables: fall back to line 1
         lines = [1] * len(items)
     gloss = Glossary(glang, domain, path, hashlib.sha256(raw).hexdigest())
@@ -116,19 +121,14 @@ def load_glossary(path: Path, lang: str | None = None) -> Glossary:
     return gloss
 
 
-def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise GlossaryError(f"{path}: cannot read: {exc.strerror or exc}") from None
-
-
 def _entry_lines(text: str) -> list[int]:
     return [i for i, line in enumerate(text.splitlines(), 1) if _ENTRY_HEADER.match(line)]
 
 
 def _parse_entry(item: dict, lang: str, domain: str, path: Path, line: int) -> Entry:
     where = f"{path}:{line}"
+    if not isinstance(item, dict):
+        raise GlossaryError(f"{where}: an entry must be a table ([[entry]])")
 
     def fail(msg: str) -> GlossaryError:
         return GlossaryError(f"{where}: {msg}")
@@ -176,7 +176,7 @@ def _parse_entry(item: dict, lang: str, domain: str, path: Path, line: int) -> E
 
     def rx(name: str) -> regex.Pattern | None:
         src = _string(item, name, where)
-        return _compile(path, src, name, line) if src else None
+        return compile_regex(path, src, name, line) if src else None
 
     return Entry(
         key=f"{lang}/{domain}:{eid}",

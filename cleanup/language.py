@@ -1,21 +1,46 @@
 """Language profiles (``glossaries/<code>/language.toml``) and language detection.
 
 A language is data: stopwords for detection, number and punctuation conventions, article
-agreement, untranslated pivot acronyms, boilerplate lines, demonyms. No code per language.
+agreement, untranslated pivot acronyms, boilerplate lines, demonyms, and the name of its
+morphology component (``cleanup.morphology``). Unknown tables and keys are load errors.
 """
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import regex
 
+from .datafile import check_keys, compile_regex, key_line, read_toml
 from .document import WORD_RE, normalize_token
 from .errors import GlossaryError, UsageError
+from .morphology import MORPHOLOGIES, Morphology, get as get_morphology
 
 REGEX_TIMEOUT = 0.25  # seconds; bounds any data-supplied pattern (see Guarantees in README)
+
+SCHEMA: dict[str, dict[str, type] | type] = {
+    "language": {"code": str, "name": str, "pivots": list, "stopwords": list,
+                 "abbreviations": list, "morphology": str},
+    "numbers": {"decimal": str, "thousands": str, "percent_space": bool, "units": str},
+    "punctuation": {"space_before": str},
+    "articles": {"before_vowel": dict, "before_consonant": dict,
+                 "consonant_sound_prefixes": list, "vowel_sound_prefixes": list},
+    "untranslated_acronyms": dict,  # free keys: acronym -> target form
+    "untranslated_acronym_guards": dict,  # free keys: acronym or "*" -> guard table
+    "boilerplate": {"lines": list, "max_words": int},
+    "demonyms": dict,  # free keys: country -> adjective
+}
+GUARD_KEYS = frozenset({"not_before", "not_after", "require_any"})
+
+
+@dataclass(frozen=True)
+class Guard:
+    """Context that shows an untranslated acronym is right as it is."""
+
+    not_before: regex.Pattern | None = None
+    not_after: regex.Pattern | None = None
+    require_any: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -35,10 +60,12 @@ class Language:
     consonant_sound_prefixes: tuple[str, ...]
     vowel_sound_prefixes: tuple[str, ...]
     acronyms: dict[str, str]
-    acronym_guards: dict[str, dict]
+    acronym_guards: dict[str, Guard]
     boilerplate: tuple[regex.Pattern, ...]
     boilerplate_max_words: int
+    morphology: Morphology
     demonyms: dict[str, str] = field(default_factory=dict)
+    pivots: tuple[str, ...] = ()
 
     def starts_with_vowel_sound(self, word: str) -> bool:
         low = word.casefold()
@@ -50,63 +77,86 @@ class Language:
 
 
 def load_language(path: Path) -> Language:
-    """Load one ``language.toml``; errors name the file (and line for TOML syntax)."""
-    data = _read_toml(path)
-    try:
-        lang = data["language"]
-        code = lang["code"]
-        numbers = data.get("numbers", {})
-        articles = data.get("articles", {})
-        boiler = data.get("boilerplate", {})
-        patterns = tuple(
-            _compile(path, f"(?i)(?:{p})", "boilerplate.lines") for p in boiler.get("lines", [])
-        )
-        return Language(
-            code=code,
-            name=lang.get("name", code),
-            path=path,
-            stopwords=frozenset(normalize_token(w) for w in lang.get("stopwords", [])),
-            abbreviations=frozenset(lang.get("abbreviations", [])),
-            decimal=numbers.get("decimal", "."),
-            thousands=numbers.get("thousands", ","),
-            percent_space=bool(numbers.get("percent_space", False)),
-            units=numbers.get("units", "%"),
-            space_before=data.get("punctuation", {}).get("space_before", ""),
-            before_vowel=dict(articles.get("before_vowel", {})),
-            before_consonant=dict(articles.get("before_consonant", {})),
-            consonant_sound_prefixes=tuple(articles.get("consonant_sound_prefixes", [])),
-            vowel_sound_prefixes=tuple(articles.get("vowel_sound_prefixes", [])),
-            acronyms=dict(data.get("untranslated_acronyms", {})),
-            acronym_guards=dict(data.get("untranslated_acronym_guards", {})),
-            boilerplate=patterns,
-            boilerplate_max_words=int(boiler.get("max_words", 25)),
-            demonyms=dict(data.get("demonyms", {})),
-        )
-    except KeyError as exc:
-        raise GlossaryError(f"{path}: missing required field {exc.args[0]!r}") from None
-    except (TypeError, ValueError) as exc:
-        raise GlossaryError(f"{path}: {exc}") from None
+    """Load one ``language.toml``; errors name the file and line."""
+    data, text = read_toml(path)
+    check_keys(data, set(SCHEMA), path, text)
+    for table, keys in SCHEMA.items():
+        value = data.get(table, {})
+        if not isinstance(value, dict):
+            raise GlossaryError(f"{path}:{key_line(text, table)}: {table!r} must be a table")
+        if isinstance(keys, dict):
+            check_keys(value, set(keys), path, text, table)
+            for key, kind in keys.items():
+                if key in value and (not isinstance(value[key], kind) or isinstance(value[key], bool) is not (kind is bool)):
+                    raise GlossaryError(f"{path}:{key_line(text, key, table)}: {table}.{key} must be "
+                                        f"a {kind.__name__}")
 
+    def strings(table: str, key: str) -> list[str]:
+        values = data.get(table, {}).get(key, [])
+        if not all(isinstance(v, str) for v in values):
+            raise GlossaryError(f"{path}:{key_line(text, key, table)}: {table}.{key} must hold strings")
+        return values
 
-def _read_toml(path: Path) -> dict:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise GlossaryError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    try:
-        return tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise GlossaryError(f"{path}: not UTF-8 (byte {exc.start})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise GlossaryError(f"{path}: {exc}") from None
+    def mapping(table: str, sub: str | None = None) -> dict[str, str]:
+        values = data.get(table, {}) if sub is None else data.get(table, {}).get(sub, {})
+        bad = [k for k, v in values.items() if not isinstance(v, str)]
+        if bad:
+            raise GlossaryError(f"{path}:{key_line(text, bad[0])}: {bad[0]!r} must map to a string")
+        return dict(values)
 
-
-def _compile(path: Path, pattern: str, where: str, line: int | None = None) -> regex.Pattern:
-    try:
-        return regex.compile(pattern, regex.V0)
-    except regex.error as exc:
-        loc = f"{path}:{line}" if line else str(path)
-        raise GlossaryError(f"{loc}: bad regex in {where}: {exc}") from None
+    lang = data.get("language", {})
+    if "code" not in lang:
+        raise GlossaryError(f"{path}:1: missing required key 'code' in [language]")
+    code = lang["code"]
+    morph = lang.get("morphology", "none")
+    if morph not in MORPHOLOGIES:
+        raise GlossaryError(f"{path}:{key_line(text, 'morphology', 'language')}: unknown morphology "
+                            f"{morph!r}; registered: {', '.join(sorted(MORPHOLOGIES))}")
+    numbers = data.get("numbers", {})
+    articles = data.get("articles", {})
+    boiler = data.get("boilerplate", {})
+    patterns = tuple(
+        compile_regex(path, f"(?i)(?:{p})", "boilerplate.lines", key_line(text, "lines", "boilerplate"))
+        for p in strings("boilerplate", "lines")
+    )
+    guards = {}
+    for acro, guard in data.get("untranslated_acronym_guards", {}).items():
+        line = key_line(text, acro, "untranslated_acronym_guards")
+        if not isinstance(guard, dict):
+            raise GlossaryError(f"{path}:{line}: guard for {acro!r} must be a table")
+        unknown = sorted(set(guard) - GUARD_KEYS)
+        if unknown:
+            raise GlossaryError(f"{path}:{line}: unknown key {unknown[0]!r} in the guard for {acro!r}; "
+                                f"known: {', '.join(sorted(GUARD_KEYS))}")
+        rx = {k: compile_regex(path, guard[k], f"guard {acro}.{k}", line)
+              for k in ("not_before", "not_after") if k in guard}
+        require = guard.get("require_any", [])
+        if not isinstance(require, list) or not all(isinstance(w, str) for w in require):
+            raise GlossaryError(f"{path}:{line}: require_any for {acro!r} must be a list of strings")
+        guards[acro] = Guard(rx.get("not_before"), rx.get("not_after"), tuple(require))
+    return Language(
+        code=code,
+        name=lang.get("name", code),
+        path=path,
+        stopwords=frozenset(normalize_token(w) for w in strings("language", "stopwords")),
+        abbreviations=frozenset(strings("language", "abbreviations")),
+        decimal=numbers.get("decimal", "."),
+        thousands=numbers.get("thousands", ","),
+        percent_space=bool(numbers.get("percent_space", False)),
+        units=numbers.get("units", "%"),
+        space_before=data.get("punctuation", {}).get("space_before", ""),
+        before_vowel=mapping("articles", "before_vowel"),
+        before_consonant=mapping("articles", "before_consonant"),
+        consonant_sound_prefixes=tuple(strings("articles", "consonant_sound_prefixes")),
+        vowel_sound_prefixes=tuple(strings("articles", "vowel_sound_prefixes")),
+        acronyms=mapping("untranslated_acronyms"),
+        acronym_guards=guards,
+        boilerplate=patterns,
+        boilerplate_max_words=int(boiler.get("max_words", 25)),
+        morphology=get_morphology(morph),
+        demonyms=mapping("demonyms"),
+        pivots=tuple(strings("language", "pivots")),
+    )
 
 
 def detect_language(text: str, languages: dict[str, Language], sample: int = 8000) -> str:

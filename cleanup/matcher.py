@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import regex
 from rapidfuzz import fuzz, process
 
+from .detectors import Context, detector
 from .document import WORD_RE, Document, normalize_token
 from .glossary import Entry
 from .language import REGEX_TIMEOUT, Language
@@ -39,11 +40,18 @@ def _tokenize(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(normalize_token(w) for w in words), words
 
 
+@detector
+def glossary(doc: Document, ctx: Context):
+    """Glossary entries (glossaries/<lang>/*.toml), exact and fuzzy."""
+    return ctx.glossary.find(doc, ctx.notes)
+
+
 class GlossaryIndex:
     """All entries of one language, indexed for matching."""
 
     def __init__(self, entries: list[Entry], lang: Language):
         self.lang = lang
+        self.morph = lang.morphology
         self.entries = entries
         # One-token forms by their token; longer forms by their first two tokens.
         self.exact: dict[str | tuple[str, str], list[Form]] = defaultdict(list)
@@ -95,10 +103,10 @@ class GlossaryIndex:
             nxt = toks[i + 1].norm if i + 1 < len(toks) else None
             # (index key, plural suffix the key assumes on the last token, forms' length)
             keys = [(tok.norm, "", 1)]
-            keys += [(stem, sfx, 1) for stem, sfx in _stems(tok.norm)]
+            keys += [(stem, sfx, 1) for stem, sfx in self.morph.stems(tok.norm)]
             if nxt is not None:
                 keys.append(((tok.norm, nxt), "", 0))
-                keys += [((tok.norm, stem), sfx, 2) for stem, sfx in _stems(nxt)]
+                keys += [((tok.norm, stem), sfx, 2) for stem, sfx in self.morph.stems(nxt)]
             for key, key_suffix, only_len in keys:
                 for form in exact.get(key, ()):
                     n = len(form.norms)
@@ -125,10 +133,8 @@ class GlossaryIndex:
         suffix = None
         if last == want:
             suffix = ""
-        elif entry.plural and not entry.case_exact and _term_pluralizable(entry.term):
-            for s in ("s", "es"):
-                if last == want + s and not want.endswith("s"):
-                    suffix = s
+        elif entry.plural and not entry.case_exact and self.morph.pluralizable(entry.term):
+            suffix = self.morph.plural_suffix(last, want)
         if suffix is None:
             return None
         for k in range(1, n):
@@ -320,16 +326,6 @@ def _first_present(items: tuple[str, ...], words: frozenset[str], joined: str) -
     return None
 
 
-def _stems(norm: str) -> list[tuple[str, str]]:
-    """A token without a plural suffix ("attacks" -> "attack"), with the suffix."""
-    return [(norm[: -len(sfx)], sfx) for sfx in ("s", "es") if norm.endswith(sfx) and len(norm) > len(sfx) + 2]
-
-
-def _term_pluralizable(term: str) -> bool:
-    last = WORD_RE.findall(term)[-1:] or [""]
-    return last[0].islower()
-
-
 def _plausible_garble(window: str, form: str) -> bool:
     """A fuzzy hit must be a misspelling, not an inflection or a longer/shorter word."""
     if abs(len(window) - len(form)) > 2:
@@ -344,8 +340,8 @@ def _suggest(entry: Entry, matched: str, suffix: str, groups: dict, lang: Langua
         if term is None:
             return None
     if suffix:
-        term = _pluralize(term)
-    return adapt_case(term, matched)
+        term = lang.morphology.pluralize(term)
+    return lang.morphology.adapt_case(term, matched)
 
 
 _FIELD_RE = regex.compile(r"\{(\w+)(?:\|(\w+))?\}")
@@ -371,37 +367,3 @@ def _fill(template: str, groups: dict, lang: Language) -> str | None:
 
     out = _FIELD_RE.sub(sub, template)
     return None if missing else out
-
-
-def _pluralize(term: str) -> str:
-    if regex.search(r"(?:s|x|z|ch|sh)$", term):
-        return term + "es"
-    if regex.search(r"[^aeiou]y$", term):
-        return term[:-1] + "ies"
-    return term + "s"
-
-
-def adapt_case(term: str, matched: str) -> str:
-    """Give ``term`` the case pattern of ``matched`` (proper nouns keep their own capitals)."""
-    letters = [c for c in matched if c.isalpha()]
-    if len(letters) > 1 and all(c.isupper() for c in letters) and len(letters) > 3:
-        return term.upper()
-    if any(c.isupper() for c in term):
-        if matched[:1].isupper() and term[:1].islower():
-            return term[:1].upper() + term[1:]
-        return term
-    if not matched[:1].isupper():
-        return term
-    words = [w for w in WORD_RE.findall(matched) if w.casefold() not in _SMALL_WORDS]
-    if len(words) > 1 and all(w[:1].isupper() for w in words):  # Title Case (small words aside)
-        return regex.sub(
-            r"(?<![\p{L}\p{N}'’])\p{L}+",
-            lambda m: m.group() if m.group() in _SMALL_WORDS else m.group()[:1].upper() + m.group()[1:],
-            term,
-        )
-    return term[:1].upper() + term[1:]
-
-
-_SMALL_WORDS = frozenset(
-    "a an and as at by for in of on or the to de des du d en et l la le les un une".split()
-)

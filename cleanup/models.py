@@ -495,8 +495,9 @@ def resolve_model(spec: str | Path, src: str | None = None, tgt: str | None = No
     path = Path(spec).expanduser()
     if path.is_dir():
         return detect_layout(path, src, tgt)
-    if path.is_file():
-        return detect_layout(_cached_extract(path), src, tgt)
+    if path.is_file():  # named after the zip the user gave, not the cache folder
+        info = detect_layout(_cached_extract(path), src, tgt, name=_default_name(path))
+        return _replace(info, path=path)
     if NAME_RE.match(str(spec)) and (models_dir() / str(spec) / REGISTRY_FILE).is_file():
         return detect_layout(models_dir() / str(spec))
     raise ModelError(f"{path}: model path does not exist and is not a registered model name")

@@ -1,5 +1,6 @@
-"""The library entry point: ``Cleaner`` loads languages and glossaries once, then checks and
-fixes any number of texts.
+"""The library entry point: ``Cleaner`` loads languages once (glossaries on first use of a
+language), then checks and fixes any number of texts, running every stage: detectors, fixer,
+and the model stage when a source text is given.
 
     >>> from cleanup import Cleaner
     >>> result = Cleaner().fix("Fears of a wider military climbing grew after the missile strikes.")
@@ -11,23 +12,27 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
+from functools import cached_property
 from pathlib import Path
 
 from . import __version__
+from .detectors import DETECTORS, Context
 from .document import Document
-from .errors import GlossaryError, UsageError
+from .errors import GlossaryError, ModelError, UsageError
 from .fixer import build_edits
 from .glossary import Entry, Glossary, load_glossary
 from .language import Language, detect_language, load_language
 from .matcher import GlossaryIndex
-from .result import Edit, Finding, Result, apply_edits
-from .rules import RULES
+from .resources import bundled_dir, display_path
+from .result import Edit, Finding, OffsetMap, Result, apply_edits
 
-BUNDLED_DIR = Path(__file__).resolve().parent.parent / "glossaries"
-GLOSSARY_RULE = "glossary"
 MAX_PASSES = 20  # passes run only while edits are found; cascades are rare and short
-ALL_RULES = (GLOSSARY_RULE, *RULES)
+
+
+def all_rules() -> tuple[str, ...]:
+    """Detector names, glossary first: what --skip/--only and the config accept."""
+    return ("glossary", *(n for n in DETECTORS if n != "glossary"))
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,11 @@ class Settings:
     skip: tuple[str, ...] = ()
     only: tuple[str, ...] = ()
     fix_mojibake: bool = False  # mojibake findings are only flagged unless asked
+    # The model stage (used when fix() is given a source text).
+    beam: int = 4
+    device: str = "auto"
+    retranslate_sentences: bool = False  # also repair whole sentences the model scores far higher
+    source_lang: str | None = None  # language of the source text (default: detected)
 
     def enabled(self, name: str) -> bool:
         if self.only and name not in self.only:
@@ -44,59 +54,76 @@ class Settings:
         return name not in self.skip
 
 
-@dataclass
 class LanguagePack:
-    language: Language
-    glossaries: list[Glossary] = field(default_factory=list)
-    _index: GlossaryIndex | None = None
-    _by_key: dict[str, Entry] | None = None
+    """One language: its profile (loaded at once: detection needs it) and its glossaries
+    (loaded, checked and indexed on first use)."""
+
+    def __init__(self, language: Language):
+        self.language = language
+        self.paths: list[Path] = []  # glossary files, in precedence order
+        self._loaded: list[Glossary] = []  # glossaries given already parsed (-g files)
+
+    def add(self, item: Path | Glossary) -> None:
+        if isinstance(item, Glossary):
+            self._loaded.append(item)
+        else:
+            self.paths.append(item)
+        self.__dict__.pop("glossaries", None)
+        self.__dict__.pop("by_key", None)
+        self.__dict__.pop("index", None)
+
+    @cached_property
+    def glossaries(self) -> list[Glossary]:
+        code = self.language.code
+        out = [load_glossary(p, lang=code) for p in self.paths] + self._loaded
+        seen: dict[str, Entry] = {}
+        for g in out:
+            for entry in g.entries:
+                if entry.key in seen:
+                    raise GlossaryError(f"{entry.where}: entry {entry.key!r} already defined at "
+                                        f"{seen[entry.key].where}")
+                seen[entry.key] = entry
+        return out
 
     @property
     def entries(self) -> list[Entry]:
         return [e for g in self.glossaries for e in g.entries]
 
-    @property
+    @cached_property
     def by_key(self) -> dict[str, Entry]:
-        if self._by_key is None:
-            self._by_key = {e.key: e for e in self.entries}
-        return self._by_key
+        return {e.key: e for e in self.entries}
 
-    @property
+    @cached_property
     def index(self) -> GlossaryIndex:
-        if self._index is None:
-            self._index = GlossaryIndex(self.entries, self.language)
-        return self._index
+        return GlossaryIndex(self.entries, self.language)
 
 
-def load_packs(dirs: list[Path], extra: list[Path] = ()) -> dict[str, LanguagePack]:
+def load_packs(dirs: list[Path], extra: list[Path] = (), profiles_only: list[Path] = ()) -> dict[str, LanguagePack]:
     """Languages and glossaries from folders laid out as ``<dir>/<lang>/language.toml`` and
-    ``<dir>/<lang>/*.toml``, plus extra glossary files (their ``lang`` names the language)."""
+    ``<dir>/<lang>/*.toml``, plus extra glossary files (their ``lang`` names the language).
+    ``profiles_only`` folders contribute language profiles but no glossaries."""
     packs: dict[str, LanguagePack] = {}
-    for base in dirs:
+    pending: list[tuple[str, Path]] = []
+    for base, with_glossaries in [*((d, False) for d in profiles_only), *((d, True) for d in dirs)]:
+        base = Path(base)
         if not base.is_dir():
             raise GlossaryError(f"{base}: glossary folder not found")
         for sub in sorted(p for p in base.iterdir() if p.is_dir()):
             lang_file = sub / "language.toml"
-            if lang_file.is_file():
-                packs.setdefault(sub.name, LanguagePack(load_language(lang_file)))
-            for path in sorted(sub.glob("*.toml")):
-                if path.name == "language.toml":
-                    continue
-                _add_glossary(packs, load_glossary(path, lang=sub.name))
+            if lang_file.is_file() and sub.name not in packs:
+                packs[sub.name] = LanguagePack(load_language(lang_file))
+            if with_glossaries:
+                pending += [(sub.name, p) for p in sorted(sub.glob("*.toml")) if p.name != "language.toml"]
+    for code, path in pending:
+        if code not in packs:
+            raise GlossaryError(f"{path}:1: no language profile for lang {code!r}")
+        packs[code].add(path)
     for path in extra:
-        _add_glossary(packs, load_glossary(Path(path)))
+        gloss = load_glossary(Path(path))
+        if gloss.lang not in packs:
+            raise GlossaryError(f"{gloss.path}:1: no language profile for lang {gloss.lang!r}")
+        packs[gloss.lang].add(gloss)
     return packs
-
-
-def _add_glossary(packs: dict[str, LanguagePack], gloss: Glossary) -> None:
-    pack = packs.get(gloss.lang)
-    if pack is None:
-        raise GlossaryError(f"{gloss.path}:1: no language profile for lang {gloss.lang!r}")
-    for entry in gloss.entries:
-        if entry.key in pack.by_key:
-            raise GlossaryError(f"{entry.where}: entry {entry.key!r} already defined at {pack.by_key[entry.key].where}")
-    pack.glossaries.append(gloss)
-    pack._index = pack._by_key = None
 
 
 class Cleaner:
@@ -104,15 +131,20 @@ class Cleaner:
 
     def __init__(self, glossary_dirs: list[Path] | None = None, extra_glossaries: list[Path] = (),
                  settings: Settings | None = None, bundled: bool = True):
-        dirs = list(glossary_dirs or [])
+        dirs = [Path(d) for d in glossary_dirs or []]
         if bundled:
-            dirs.insert(0, BUNDLED_DIR)
-        self.packs = load_packs(dirs, list(extra_glossaries))
+            dirs.insert(0, bundled_dir())
+            profiles = []
+        else:  # the bundled language profiles still define the languages
+            profiles = [bundled_dir()]
+        self.packs = load_packs(dirs, [Path(p) for p in extra_glossaries], profiles)
         self.settings = settings or Settings()
-        unknown = [r for r in (*self.settings.skip, *self.settings.only) if r not in ALL_RULES]
+        known = all_rules()
+        unknown = [r for r in (*self.settings.skip, *self.settings.only) if r not in known]
         if unknown:
-            raise UsageError(f"unknown rule(s) {', '.join(unknown)}; known: {', '.join(ALL_RULES)}")
+            raise UsageError(f"unknown rule(s) {', '.join(unknown)}; known: {', '.join(known)}")
         self._signature_cache: dict[str, dict] = {}
+        self._stages: dict[str | None, object] = {}
 
     def entry(self, key: str | None) -> Entry | None:
         """The glossary entry a finding names ("<lang>/<domain>:<id>")."""
@@ -133,25 +165,28 @@ class Cleaner:
         return detect_language(text, self.languages)
 
     def findings(self, doc: Document, lang: str, notes: list[str] | None = None) -> list[Finding]:
-        """Every detector's findings, sorted by position. Detection only: nothing changes."""
+        """Every enabled detector's findings, sorted by position. Detection only."""
         pack = self.pack(lang)
+        ctx = Context(pack.language, lambda: pack.index, self.settings, notes if notes is not None else [])
         found: list[Finding] = []
-        if self.settings.enabled(GLOSSARY_RULE):
-            found.extend(pack.index.find(doc, notes))
-        for name, detector in RULES.items():
+        for name in all_rules():
             if self.settings.enabled(name):
-                found.extend(detector(doc, pack.language))
-        if self.settings.fix_mojibake:
-            found = [replace(f, action="replace") if f.rule == "mojibake" else f for f in found]
+                found.extend(DETECTORS[name](doc, ctx))
         return sorted(found, key=lambda f: (f.start, f.end, f.rule))
 
-    def fix(self, text: str, lang: str | None = None) -> Result:
+    def fix(self, text: str, lang: str | None = None, *, source: str | None = None,
+            model: str | Path | None = None) -> Result:
         """Findings, the edits resolved from them and the corrected text.
 
         An edit can change the context another entry looks at, so detection runs again on
         the corrected text (while edits are found, at most MAX_PASSES times) and the new edits
         are folded into edits on the input (merged with earlier ones they touch): fixing the
-        output again then changes nothing, and the edits still replay on the input."""
+        output again then changes nothing, and the edits still replay on the input.
+
+        With ``source`` (the source-language original), suspect spans are re-translated with
+        ``model`` (a folder, an .argosmodel zip or a registered name; default: a registered
+        model for the language pair). Without a usable model the result says why in
+        ``model_skipped``; a ``model`` given explicitly that cannot be used raises ModelError."""
         code = lang or self.detect(text)
         notes: list[str] = []
         findings, edits = self._pass(text, code, notes)
@@ -167,7 +202,12 @@ class Cleaner:
             findings = findings + new_findings
             output = apply_edits(text, edits)
         findings.sort(key=lambda f: (f.start, f.end, f.rule))
-        return Result(text, output, code, findings, edits, self.signature(code), notes)
+        result = Result(text, output, code, findings, edits, self.signature(code), notes)
+        if source is not None:
+            result = self._retranslate(result, source, model)
+        return result
+
+    check = fix  # same analysis; the CLI decides what to print and the exit status
 
     def _pass(self, text: str, code: str, notes: list[str]) -> tuple[list[Finding], list[Edit]]:
         language = self.pack(code).language  # UsageError for an unsupported language
@@ -175,17 +215,42 @@ class Cleaner:
         findings = self.findings(doc, code, notes)
         return findings, build_edits(doc, findings, language)
 
-    check = fix  # same analysis; the CLI decides what to print and the exit status
+    def model_stage(self, model: str | Path | None = None):
+        """The model stage for ``model`` (kept across calls: models load once)."""
+        from .retranslate import ModelStage
+
+        key = None if model is None else str(model)
+        if key not in self._stages:
+            s = self.settings
+            self._stages[key] = ModelStage(key, s.beam, s.device, s.retranslate_sentences)
+        return self._stages[key]
+
+    def _retranslate(self, result: Result, source: str, model: str | Path | None) -> Result:
+        try:
+            src = self.settings.source_lang or self.detect(source)
+            if src == result.lang:
+                raise ModelError(f"the source text is in {src}, the same language as the MT text")
+            pack = self.pack(result.lang)
+            src_abbrev = self.packs[src].language.abbreviations if src in self.packs else frozenset()
+            edits, notes, used = self.model_stage(model).run(result, source, src, pack, src_abbrev)
+        except ModelError as exc:
+            if model is not None:
+                raise
+            return replace(result, model_skipped=str(exc))
+        signature = dict(result.signature, model=used)
+        return replace(result, output=apply_edits(result.text, edits), edits=edits,
+                       signature=signature, notes=result.notes + notes)
 
     def signature(self, lang: str) -> dict:
-        """Version, settings and glossary hashes: what produced a result, to reproduce it."""
+        """Versions, settings and glossary hashes: what produced a result, to reproduce it."""
         if lang not in self._signature_cache:
             pack = self.pack(lang)
             sig = {
                 "version": __version__,
+                "libraries": _library_versions(),
                 "lang": lang,
                 "language_file": _sha256(pack.language.path),
-                "glossaries": {_rel(g.path): g.sha256 for g in pack.glossaries},
+                "glossaries": {display_path(g.path): g.sha256 for g in pack.glossaries},
                 "settings": asdict(self.settings),
             }
             sig["digest"] = hashlib.sha256(json.dumps(sig, sort_keys=True).encode()).hexdigest()[:16]
@@ -193,43 +258,39 @@ class Cleaner:
         return self._signature_cache[lang]
 
 
+_RESULT_LIBRARIES = ("rapidfuzz", "regex", "ctranslate2", "sentencepiece")
+
+
+def _library_versions() -> dict[str, str]:
+    """Versions of the libraries that can change results."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for name in _RESULT_LIBRARIES:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "absent"
+    return out
+
+
 def _merge_pass(text: str, output: str, earlier: list[Edit], later: list[Edit],
                 later_findings: list[Finding]) -> tuple[list[Edit], list[Finding]] | None:
     """Fold edits found on ``output`` (= ``earlier`` applied to ``text``) into edits on
     ``text``. A later edit that touches earlier ones is merged with them into one edit; a
     second later edit touching the same earlier ones waits for the next pass."""
-    regions = []  # output span of each earlier edit, and the total shift after it
-    shift = 0
-    for e in earlier:
-        out_start = e.start + shift
-        shift += len(e.new) - (e.end - e.start)
-        regions.append((out_start, out_start + len(e.new), shift))
-
-    def to_input(pos: int, side: int) -> int:
-        """Input offset of an output offset outside every region (or on its border)."""
-        before = 0
-        for k, (r_start, r_end, after) in enumerate(regions):
-            if r_start == pos == r_end:
-                return earlier[k].start if side == 0 else earlier[k].end
-            if pos == r_start and side == 0:
-                return earlier[k].start
-            if pos == r_end and side == 1:
-                return earlier[k].end
-            if r_end > pos:
-                break
-            before = after
-        return pos - before
-
+    omap = OffsetMap(earlier)
+    earlier = omap.edits
     used: set[int] = set()
     added: list[Edit] = []
     found: list[Finding] = []
     for e in later:
-        touched = [k for k, (r_start, r_end, _) in enumerate(regions) if e.start <= r_end and r_start <= e.end]
+        touched = [k for k, span in enumerate(omap.out_spans) if e.touches(span)]
         if used.intersection(touched):
             continue
-        a = min([e.start] + [regions[k][0] for k in touched])
-        b = max([e.end] + [regions[k][1] for k in touched])
-        start, end = to_input(a, 0), to_input(b, 1)
+        a = min([e.start] + [omap.out_spans[k].start for k in touched])
+        b = max([e.end] + [omap.out_spans[k].end for k in touched])
+        start, end = omap.to_input(a, 0), omap.to_input(b, 1)
         new = output[a : e.start] + e.new + output[e.end : b]
         if touched:
             message = e.message + "; merged with: " + "; ".join(earlier[k].message for k in touched)
@@ -246,10 +307,3 @@ def _merge_pass(text: str, output: str, earlier: list[Edit], later: list[Edit],
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _rel(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(BUNDLED_DIR.parent))
-    except ValueError:
-        return str(path)

@@ -96,10 +96,9 @@ def explain(result: Result, name: str) -> str:
     return "".join(out)
 
 
-def to_json(results: list[tuple[str, Result]]) -> str:
-    docs = [r.to_dict(path=name) for name, r in results]
-    payload = docs[0] if len(docs) == 1 else {"schema": "cleanup.results/1", "results": docs}
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+def result_json(result: Result, name: str) -> str:
+    """One result as JSON (an item of the ``cleanup.results/1`` list)."""
+    return json.dumps(result.to_dict(path=name), ensure_ascii=False, indent=2)
 
 
 def strip_ansi(text: str) -> str:

@@ -1,20 +1,40 @@
-"""Findings (what detectors report), edits (what the fixer does) and the result of a run."""
+"""Spans, findings (what detectors report), edits (what the fixer does), the offset map between
+input and output, and the result of a run."""
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Sequence
 
 SCHEMA = "cleanup.result/1"
 
 
 @dataclass(frozen=True)
-class Finding:
+class Span:
+    """A half-open range [start, end) of character offsets. The one overlap test of the
+    project: an empty span (an insertion) overlaps a span it lies inside or at the edge of."""
+
+    start: int
+    end: int
+
+    def overlaps(self, other: "Span") -> bool:
+        if self.start == self.end:
+            return other.start <= self.start <= other.end
+        if other.start == other.end:
+            return self.start <= other.start <= self.end
+        return self.start < other.end and other.start < self.end
+
+    def touches(self, other: "Span") -> bool:
+        """Overlapping or adjacent (sharing a border)."""
+        return self.start <= other.end and other.start <= self.end
+
+
+@dataclass(frozen=True)
+class Finding(Span):
     """A suspect span found by one named detector, with the evidence that licensed it."""
 
     rule: str  # detector name, e.g. "glossary", "space_before_hyphen"
-    start: int
-    end: int
     text: str  # the matched text, text[start:end]
     action: str  # replace | delete | flag | retranslate
     suggestion: str | None  # replacement text (None for flag/retranslate)
@@ -34,16 +54,14 @@ class Finding:
 
 
 @dataclass(frozen=True)
-class Edit:
+class Edit(Span):
     """One change to the input: replace text[start:end] (== old) by new."""
 
-    start: int
-    end: int
     old: str
     new: str
-    rule: str
-    kind: str
-    message: str
+    rule: str = "manual"
+    kind: str = "lexical"
+    message: str = ""
     entry: str | None = None
     evidence: dict[str, Any] = field(default_factory=dict)
 
@@ -55,8 +73,12 @@ class Edit:
         return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
 
 
-def apply_edits(text: str, edits: list[Edit]) -> str:
-    """Replay edits on ``text``; they must be sorted, non-overlapping and match ``old``."""
+def apply_edits(text: str, edits: Sequence[Edit]) -> str:
+    """Replay edits on ``text``; they must be non-overlapping and match ``old``.
+
+    >>> apply_edits("a cashmere attack", [Edit(2, 10, "cashmere", "Kashmir")])
+    'a Kashmir attack'
+    """
     out = []
     pos = 0
     for e in sorted(edits, key=lambda e: (e.start, e.end)):
@@ -69,6 +91,48 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
     return "".join(out)
 
 
+class OffsetMap:
+    """Offsets between an input and the output its (sorted, disjoint) edits give.
+
+    >>> m = OffsetMap([Edit(2, 10, "cashmere", "Kashmir")])
+    >>> m.to_output(11), m.to_input(10)
+    (10, 11)
+    """
+
+    def __init__(self, edits: Sequence[Edit]):
+        self.edits = sorted(edits, key=lambda e: (e.start, e.end))
+        self.out_spans: list[Span] = []  # where each edit's new text lies in the output
+        self._after: list[int] = []  # total shift after each edit
+        shift = 0
+        for e in self.edits:
+            out_start = e.start + shift
+            shift += len(e.new) - (e.end - e.start)
+            self.out_spans.append(Span(out_start, out_start + len(e.new)))
+            self._after.append(shift)
+        self._in_ends = [e.end for e in self.edits]
+
+    def to_output(self, offset: int) -> int:
+        """Output offset of an input offset outside every edit (or on its border)."""
+        k = bisect.bisect_right(self._in_ends, offset)
+        return offset + (self._after[k - 1] if k else 0)
+
+    def to_input(self, offset: int, side: int = 0) -> int:
+        """Input offset of an output offset outside every edit's new text (or on its border);
+        on a border, ``side`` 0 gives the edit's input start, 1 its input end."""
+        before = 0
+        for k, span in enumerate(self.out_spans):
+            if span.start == offset == span.end:
+                return self.edits[k].start if side == 0 else self.edits[k].end
+            if offset == span.start and side == 0:
+                return self.edits[k].start
+            if offset == span.end and side == 1:
+                return self.edits[k].end
+            if span.end > offset:
+                break
+            before = self._after[k]
+        return offset - before
+
+
 @dataclass
 class Result:
     """Everything one run found and did, able to explain and replay itself."""
@@ -79,7 +143,8 @@ class Result:
     findings: list[Finding]
     edits: list[Edit]
     signature: dict[str, Any]
-    notes: list[str] = field(default_factory=list)  # e.g. "re-translation skipped: no model"
+    notes: list[str] = field(default_factory=list)  # e.g. "sentence 3 could not be aligned"
+    model_skipped: str = ""  # why the model stage did not run, when a source was given
 
     @property
     def changed(self) -> bool:
@@ -97,5 +162,6 @@ class Result:
             "findings": [f.to_dict() for f in self.findings],
             "edits": [e.to_dict() for e in self.edits],
             "notes": self.notes,
+            "model_skipped": self.model_skipped,
             "signature": self.signature,
         }

@@ -1,4 +1,5 @@
-"""Re-translation of suspect spans from the source article, with glossary terms forced.
+"""The model stage: re-translation of suspect spans from the source article, with glossary
+terms forced. ``Cleaner.fix(text, source=..., model=...)`` runs it after the detectors.
 
 Given the MT text's result (findings from glossaries and rules) and the source-language
 original, suspect sentences are aligned with their source sentences and every glossary
@@ -11,27 +12,27 @@ byte-identical. ctranslate2 is imported only when a model is actually used.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import regex
 
 from .document import WORD_RE, Document, Segment, normalize_token
 from .errors import ModelError
-from .pipeline import Cleaner
-from .result import Edit, Finding, Result, apply_edits
+from .result import Edit, Finding, Result
 
+if TYPE_CHECKING:
+    from .pipeline import LanguagePack
 
 SENTENCE_MARGIN = 1.0  # nats per token: how much better the model's sentence must score
 
 
 @dataclass
-class ModelFixer:
-    """One model and its decoding settings, reused across the files of a run."""
+class ModelStage:
+    """One model and its decoding settings, reused across the texts of a run."""
 
-    cleaner: Cleaner
     model: str | None = None  # folder, .argosmodel, registry name; None: pick by language pair
     beam_size: int = 4
     device: str = "auto"
-    source_lang: str | None = None
     sentences: bool = False  # also repair whole sentences the model scores far above the MT
     margin: float = SENTENCE_MARGIN
 
@@ -58,15 +59,16 @@ class ModelFixer:
             self._translators[key] = Retranslator(info, config, src=src, tgt=tgt)
         return self._translators[key]
 
-    def apply(self, result: Result, source_text: str) -> Result:
-        """A new result whose glossary edits are replaced by the model's forced output."""
-        src = self.source_lang or self.cleaner.detect(source_text)
-        if src == result.lang:
-            raise ModelError(f"the source text is in {src}, the same language as the MT text")
+    def run(self, result: Result, source_text: str, src: str, pack: "LanguagePack",
+            src_abbreviations: frozenset[str]) -> tuple[list[Edit], list[str], dict]:
+        """The edits of ``result`` with glossary edits replaced by the model's forced output,
+        notes (sentences that could not be aligned), and the model's part of the signature."""
         rt = self.retranslator(src, result.lang)
-        pack = self.cleaner.pack(result.lang)
-        src_abbrev = self.cleaner.packs[src].language.abbreviations if src in self.cleaner.packs else frozenset()
-        src_sents = Document(source_text, src_abbrev).sentences
+        used = {"name": rt.info.name, "layout": rt.info.layout, "path": str(rt.info.path),
+                "decode": rt.config.as_dict()}
+        if not self.sentences and not any(f.rule == "glossary" for f in result.findings):
+            return list(result.edits), [], used  # nothing to re-translate: no alignment
+        src_sents = Document(source_text, src_abbreviations).sentences
         mt_doc = Document(result.text, pack.language.abbreviations)
         mt_sents = mt_doc.sentences
         from .align import align, mt_to_src
@@ -74,18 +76,18 @@ class ModelFixer:
         anchors = {e.source: e.term for e in pack.entries if e.source and "{" not in e.term}
         links = align([s.text for s in src_sents], [s.text for s in mt_sents], anchors=anchors)
         m2s = mt_to_src(links)
-        items, owners, notes = self._spans(result, src_sents, mt_doc, m2s)
+        items, owners, notes = self._spans(result, src_sents, mt_doc, m2s, pack)
         model_edits: list[Edit] = []
         if items:
             from .translate import SpanItem
 
             spans = rt.retranslate_spans([SpanItem(*item) for item in items])
             model_edits = self._edits(spans, owners, result.text, rt)
-        kept = [e for e in result.edits if not any(_overlap(e, m) for m in model_edits)]
+        kept = [e for e in result.edits if not any(e.overlaps(m) for m in model_edits)]
         edits = model_edits + kept
         if self.sentences:
             edits += self._sentence_edits(rt, result.text, src_sents, mt_sents, m2s, edits)
-        return _with(result, sorted(edits, key=lambda e: e.start), notes, rt)
+        return sorted(edits, key=lambda e: e.start), notes, used
 
     def _sentence_edits(self, rt, text: str, src_sents, mt_sents, m2s: dict, taken: list[Edit]) -> list[Edit]:
         """Sentences whose MT the model scores ``margin`` nats/token below its own translation:
@@ -96,7 +98,7 @@ class ModelFixer:
 
         pairs = [(mt_sents[k], " ".join(src_sents[i].text for i in m2s[k]))
                  for k in range(len(mt_sents)) if k in m2s]
-        pairs = [(s, src) for s, src in pairs if not any(e.start < s.end and s.start < e.end for e in taken)]
+        pairs = [(s, src) for s, src in pairs if not any(e.overlaps(s) for e in taken)]
         if not pairs:
             return []
         hyps = rt.translate([src for _, src in pairs])
@@ -125,7 +127,8 @@ class ModelFixer:
                 ))
         return edits
 
-    def _spans(self, result: Result, src_sents: list[Segment], mt_doc: Document, m2s: dict):
+    def _spans(self, result: Result, src_sents: list[Segment], mt_doc: Document, m2s: dict,
+               pack: "LanguagePack"):
         items, owners, notes = [], [], []
         unaligned: set[int] = set()
         for f in result.findings:
@@ -138,10 +141,10 @@ class ModelFixer:
                 unaligned.add(sent.index)
                 continue
             src_text = " ".join(src_sents[i].text for i in m2s[sent.index])
-            term = self._forced_term(f, src_text)
+            term = self._forced_term(f, src_text, pack)
             if term is False:
                 continue
-            if any(o[1].index == sent.index and o[0].start < f.end and f.start < o[0].end for o in owners):
+            if any(o[1].index == sent.index and o[0].overlaps(f) for o in owners):
                 continue  # one span per region of a sentence
             items.append((src_text, sent.text, (f.start - sent.start, f.end - sent.start), term))
             owners.append((f, sent))
@@ -149,7 +152,7 @@ class ModelFixer:
             notes.append(f"sentence {k + 1} could not be aligned with the source: left to glossary and rules")
         return items, owners, notes
 
-    def _forced_term(self, f: Finding, src_text: str):
+    def _forced_term(self, f: Finding, src_text: str, pack: "LanguagePack"):
         """The glossary term to force; None lets the model choose; False skips the span."""
         if f.action == "replace":
             return f.suggestion
@@ -157,7 +160,7 @@ class ModelFixer:
             return None
         # A flagged entry becomes a forced term only when the source sentence has its source word.
         source = f.evidence.get("source")
-        entry = self.cleaner.entry(f.entry)
+        entry = pack.by_key.get(f.entry or "")
         if source and entry is not None and _contains(src_text, source):
             return entry.term
         return False
@@ -179,23 +182,9 @@ class ModelFixer:
                     "resynced": res.resynced, "finding": f.text,
                 },
             )
-            if all(not _overlap(edit, e) for e in edits):
+            if not any(edit.overlaps(e) for e in edits):
                 edits.append(edit)
         return edits
-
-
-def _with(result: Result, edits: list[Edit], notes: list[str], rt) -> Result:
-    signature = dict(result.signature, model={
-        "name": rt.info.name, "layout": rt.info.layout, "path": str(rt.info.path),
-        "decode": rt.config.as_dict(),
-    })
-    out = Result(result.text, apply_edits(result.text, edits), result.lang, result.findings, edits,
-                 signature, result.notes + notes)
-    return out
-
-
-def _overlap(a: Edit, b: Edit) -> bool:
-    return a.start < b.end and b.start < a.end
 
 
 def _contains(text: str, phrase: str) -> bool:

@@ -1,34 +1,27 @@
 """Rule detectors for artefact families that need no glossary entry.
 
-Each rule is one named function ``rule(doc, lang) -> Iterable[Finding]``, registered under
-the same name used in findings, in ``--skip``/``--only`` and in the README. Rules read their
-language conventions from the language profile, so an English rule never fires on French.
+Each rule is one named detector ``rule(doc, ctx) -> Iterable[Finding]`` (see
+``cleanup.detectors``). Rules read their language conventions from ``ctx.language``, so an
+English rule never fires on French.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 import regex
 
+from .detectors import Context, detector as rule
 from .document import Document
-from .language import REGEX_TIMEOUT, Language
+from .language import REGEX_TIMEOUT, Guard, Language
 from .result import Finding
-
-Rule = Callable[[Document, Language], Iterable[Finding]]
-RULES: dict[str, Rule] = {}
-
-
-def rule(func: Rule) -> Rule:
-    RULES[func.__name__] = func
-    return func
 
 
 _SPACE = r"[ \u00a0\u202f]"
 
 
 @rule
-def space_before_hyphen(doc: Document, lang: Language) -> Iterable[Finding]:
+def space_before_hyphen(doc: Document, ctx: Context) -> Iterable[Finding]:
     """A stray space before a word-internal hyphen: "de -escalation" -> "de-escalation"."""
     for m in regex.finditer(rf"(?<=[\p{{L}}\p{{M}}])({_SPACE}+)-(?=\p{{L}})", doc.text):
         word = regex.search(r"[\p{L}\p{M}]+$", doc.text[max(0, m.start() - 60) : m.start()])
@@ -43,8 +36,9 @@ def space_before_hyphen(doc: Document, lang: Language) -> Iterable[Finding]:
 
 
 @rule
-def space_before_punctuation(doc: Document, lang: Language) -> Iterable[Finding]:
+def space_before_punctuation(doc: Document, ctx: Context) -> Iterable[Finding]:
     """A space before . , ; : ! ? where the language puts none: "Mazón ." -> "Mazón."."""
+    lang = ctx.language
     marks = "".join(c for c in ".,;:!?" if c not in lang.space_before)
     if not marks:
         return
@@ -65,8 +59,9 @@ def _inside_guillemets(text: str, offset: int) -> bool:
 
 
 @rule
-def foreign_number_format(doc: Document, lang: Language) -> Iterable[Finding]:
+def foreign_number_format(doc: Document, ctx: Context) -> Iterable[Finding]:
     """Numbers written the other language's way: "7,5 %" in English, "3.5%" in French."""
+    lang = ctx.language
     dec = lang.decimal
     foreign_dec = "," if dec == "." else "."
     pct_sep = " " if lang.percent_space else ""
@@ -118,8 +113,9 @@ _ACRONYM_RE: dict[object, regex.Pattern | None] = {}  # per language profile fil
 
 
 @rule
-def untranslated_acronym(doc: Document, lang: Language) -> Iterable[Finding]:
+def untranslated_acronym(doc: Document, ctx: Context) -> Iterable[Finding]:
     """A pivot-language acronym left in the text: "OTAN" -> "NATO" in English."""
+    lang = ctx.language
     if lang.path not in _ACRONYM_RE:
         _ACRONYM_RE[lang.path] = _acronym_regex(lang)
     pattern = _ACRONYM_RE[lang.path]
@@ -132,7 +128,7 @@ def untranslated_acronym(doc: Document, lang: Language) -> Iterable[Finding]:
             continue  # an all-caps headline: acronyms cannot be told from words
         before = text[max(0, m.start() - 80) : m.start()]
         after = text[m.end() : m.end() + 80]
-        guards = (lang.acronym_guards.get("*", {}), lang.acronym_guards.get(acro, {}))
+        guards = (lang.acronym_guards.get("*", _NO_GUARD), lang.acronym_guards.get(acro, _NO_GUARD))
         if not all(_guard_ok(g, before, after, doc, m.start()) for g in guards):
             continue
         new = lang.acronyms[acro]
@@ -158,27 +154,31 @@ def _mostly_upper(text: str) -> bool:
     return len(letters) > 12 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
 
 
-def _guard_ok(guard: dict, before: str, after: str, doc: Document, offset: int) -> bool:
+_NO_GUARD = Guard()
+
+
+def _guard_ok(guard: Guard, before: str, after: str, doc: Document, offset: int) -> bool:
     try:
-        if "not_before" in guard and regex.search(guard["not_before"], before, timeout=REGEX_TIMEOUT):
+        if guard.not_before and guard.not_before.search(before, timeout=REGEX_TIMEOUT):
             return False
-        if "not_after" in guard and regex.search(guard["not_after"], after, timeout=REGEX_TIMEOUT):
+        if guard.not_after and guard.not_after.search(after, timeout=REGEX_TIMEOUT):
             return False
     except TimeoutError:
         return False
-    if "require_any" in guard:
+    if guard.require_any:
         scope = _line_around(doc.text, offset, offset, reach=1500)
         words = {w.casefold() for w in regex.findall(r"\p{L}+", scope)}
-        if not any(w.casefold() in words for w in guard["require_any"]):
+        if not any(w.casefold() in words for w in guard.require_any):
             return False
     return True
 
 
 @rule
-def boilerplate_line(doc: Document, lang: Language) -> Iterable[Finding]:
+def boilerplate_line(doc: Document, ctx: Context) -> Iterable[Finding]:
     """Leftover page-furniture lines ("After promoting the newsletter"): delete them.
 
     Consecutive boilerplate lines make one finding, so their line breaks never overlap."""
+    lang = ctx.language
     lines = doc.lines
     hits = {k: p for k, line in enumerate(lines) if (p := _boilerplate_pattern(line.text, lang))}
     k = 0
@@ -227,10 +227,11 @@ _MOJIBAKE_HINT = regex.compile(
 
 
 @rule
-def mojibake(doc: Document, lang: Language) -> Iterable[Finding]:
+def mojibake(doc: Document, ctx: Context) -> Iterable[Finding]:
     """UTF-8 read as cp1252/Latin-1 ("prÃ©sident", "lâ€™ONU"), explained by ftfy.
 
     Flagged only; ``fix --fix-mojibake`` turns these findings into edits."""
+    action = "replace" if ctx.settings.fix_mojibake else "flag"
     if not _MOJIBAKE_HINT.search(doc.text):
         return
     import difflib
@@ -257,7 +258,7 @@ def mojibake(doc: Document, lang: Language) -> Iterable[Finding]:
             old, new = line.text[i1:i2], fixed[j1:j2]
             yield Finding(
                 rule="mojibake", start=line.start + i1, end=line.start + i2, text=old,
-                action="flag", suggestion=new, kind="encoding", priority=2,
+                action=action, suggestion=new, kind="encoding", priority=2,
                 message=f"mojibake {old!r} for {new!r} ({how})",
                 evidence={"ftfy": [list(s) for s in steps or []]},
             )

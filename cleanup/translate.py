@@ -116,7 +116,7 @@ class Retranslator:
     def __init__(self, model: ModelInfo | str | Path, config: DecodeConfig | None = None, *,
                  src: str | None = None, tgt: str | None = None, cache_size: int = 4096):
         info = model if isinstance(model, ModelInfo) else resolve_model(model, src, tgt)
-        if info.path.is_file():  # .argosmodel zip: extract once into the cache
+        if not info.model_dir.is_dir():  # read from inside an .argosmodel zip: extract it once
             info = resolve_model(info.path, src or info.src, tgt or info.tgt)
         self.info = info
         self.src = src or info.src

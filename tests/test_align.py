@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from cleanup.align import Link, align, mt_to_src, split_sentences, unaligned
+from cleanup.align import Link, align, mt_to_src, unaligned
+from cleanup.document import Document
 
 FR = [
     "Le secrétaire d'État américain Marco Rubio a proposé samedi une aide américaine pour "
@@ -91,8 +92,7 @@ def test_empty_sides() -> None:
     assert align([], []) == []
 
 
-def test_split_sentences() -> None:
+def test_alignment_uses_the_document_sentence_splitter() -> None:
     text = "Il pleut. Le ministre a dit « non ». 25 morts ! Fin"
-    spans = split_sentences(text)
-    assert [text[a:b] for a, b in spans] == ["Il pleut.", "Le ministre a dit « non ».",
-                                             "25 morts !", "Fin"]
+    assert [s.text for s in Document(text).sentences] == ["Il pleut.", "Le ministre a dit « non ».",
+                                                          "25 morts !", "Fin"]

@@ -1,5 +1,6 @@
 """The command line: contract, outputs, exit codes, bad input (exit 2, nothing written)."""
 
+import io
 import json
 import os
 import subprocess
@@ -47,6 +48,12 @@ def test_fix_in_out_contract(tmp_path, article, capsys):
 def test_fix_stdout_and_stdin(article, capsys, monkeypatch):
     code, stdout, _ = run(capsys, "fix", article)
     assert code == 0 and "tit-for-tat" in stdout
+    # '-' reads the article from standard input (bytes, decoded like a file).
+    fake_stdin = io.TextIOWrapper(io.BytesIO(ARTICLE.encode("utf-8")), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", fake_stdin)
+    code, stdout, _ = run(capsys, "fix", "-")
+    assert code == 0 and stdout.startswith("India and Pakistan") and "tit-for-tat" in stdout
+    assert fake_stdin.buffer.tell() == len(ARTICLE.encode("utf-8"))  # it really was read
 
 
 def test_fix_check_exit_status(tmp_path, article, capsys):
@@ -108,8 +115,10 @@ def test_check_many_files_and_clean(tmp_path, article, capsys):
 
 def test_check_json_schema(article, capsys):
     code, out, _ = run(capsys, "check", article, "--format", "json")
-    data = json.loads(out)
+    envelope = json.loads(out)
     assert code == 1
+    assert envelope["schema"] == "cleanup.results/1" and len(envelope["results"]) == 1
+    data = envelope["results"][0]
     assert data["schema"] == "cleanup.result/1"
     assert data["lang"] == "en"
     assert data["signature"]["version"]
@@ -121,6 +130,19 @@ def test_check_json_schema(article, capsys):
 
     fixed = apply_edits(ARTICLE, [Edit.from_dict(e) for e in data["edits"]])
     assert "tit-for-tat" in fixed and "escalation" in fixed
+
+
+def test_json_has_one_shape_for_one_input_or_many(tmp_path, article, capsys):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff")
+    one = json.loads(run(capsys, "fix", article, "--format", "json")[1])
+    code, out, err = run(capsys, "fix", article, bad, "--format", "json")
+    many = json.loads(out)
+    assert code == 2 and "bad.txt" in err
+    assert one.keys() == many.keys() == {"schema", "results"}
+    assert one["schema"] == many["schema"] == "cleanup.results/1"
+    assert [r["path"] for r in many["results"]] == [str(article)]
+    assert one["results"][0]["edits"] == many["results"][0]["edits"]
 
 
 def test_explain(article, capsys):

@@ -2,12 +2,14 @@
 
 from cleanup import Cleaner, Settings
 from cleanup.fixer import resolve
-from cleanup.matcher import adapt_case
+from cleanup.morphology import get as morphology
 from cleanup.result import Finding, apply_edits
+
+adapt_case = morphology("english").adapt_case
 
 
 def f(start, end, priority=1, confidence=1.0, rule="r"):
-    return Finding(rule, start, end, "x" * (end - start), "replace", "y", "m", "lexical",
+    return Finding(start, end, rule, "x" * (end - start), "replace", "y", "m", "lexical",
                    priority=priority, confidence=confidence)
 
 
@@ -18,7 +20,7 @@ def test_longest_then_most_specific_then_most_confident():
 
 
 def test_flags_never_become_edits():
-    flag = Finding("glossary", 0, 3, "abc", "flag", None, "m", "lexical")
+    flag = Finding(0, 3, "glossary", "abc", "flag", None, "m", "lexical")
     assert resolve([flag]) == []
 
 

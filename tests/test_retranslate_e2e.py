@@ -57,7 +57,7 @@ def test_fix_with_source_and_model(tmp_path, capsys, model_path):
 def test_edits_carry_model_evidence(capsys, model_path):
     code, out, _ = run(capsys, "fix", MT, "--source", SRC, "--model", model_path, "-g", GLOSSARY,
                        "--format", "json", "--beam", "4")
-    data = json.loads(out)
+    data = json.loads(out)["results"][0]
     edits = data["edits"]
     assert {e["rule"] for e in edits} == {"retranslate"}
     by_old = {e["old"]: e for e in edits}
@@ -66,7 +66,7 @@ def test_edits_carry_model_evidence(capsys, model_path):
     assert by_old["climbing"]["new"] == "escalation"
     assert by_old["Poutine"]["new"] == "Putin"
     for e in edits:
-        assert e["evidence"]["model"] == Path(model_path).name.removesuffix(".argosmodel") or e["evidence"]["model"]
+        assert e["evidence"]["model"] == Path(model_path).name.removesuffix(".argosmodel")
         assert isinstance(e["evidence"]["score"], float)
         assert isinstance(e["evidence"]["alternatives"], list)
         assert e["entry"]
@@ -141,7 +141,7 @@ def test_retranslate_sentences_opt_in(tmp_path, capsys, model_path):
     code, out, _ = run(capsys, *base)
     assert code == 0 and "Russian talks with" in out  # off by default: precision first
     code, out, _ = run(capsys, *base, "--format", "json", "--retranslate-sentences")
-    data = json.loads(out)
+    data = json.loads(out)["results"][0]
     sentence_edits = [e for e in data["edits"] if e["rule"] == "retranslate_sentence"]
     assert [(e["old"], e["new"]) for e in sentence_edits] == [("talks", "speaks")]
     assert sentence_edits[0]["evidence"]["model_score"] > sentence_edits[0]["evidence"]["mt_score"]

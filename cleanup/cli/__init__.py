@@ -1,0 +1,80 @@
+"""The ``cleanup`` command line. Thin: parsing and printing; the library does the work.
+
+Exit status, decided here and only here: 0 clean, 1 findings (``check``, ``fix --check``,
+``eval`` with false edits or wrong fixes), 2 usage, input or configuration error, 3 an
+unexpected internal error (one line naming the input; a batch goes on).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+try:  # typer >= 0.25 vendors click; older releases use the click package
+    from typer._click import exceptions as click_exceptions
+except ImportError:  # pragma: no cover
+    from click import exceptions as click_exceptions
+
+from ..errors import CleanupError
+from . import commands, glossary, model  # noqa: F401  (they register the commands)
+from .app import EXIT_CLEAN, EXIT_ERROR, EXIT_INTERNAL, app
+
+__all__ = ["app", "main"]
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        print(f"cleanup {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    ctx: typer.Context,
+    version: Annotated[bool, typer.Option("--version", callback=_version_callback, is_eager=True, help="Print the version.")] = False,
+    config: Annotated[Optional[Path], typer.Option("--config", help="Read settings from this file instead of the nearest cleanup.toml / pyproject.toml [tool.cleanup].")] = None,
+    no_config: Annotated[bool, typer.Option("--no-config", help="Ignore config files.")] = False,
+) -> None:
+    """Detect and repair machine-translation artefacts in news articles."""
+    ctx.obj = {"config": config, "no_config": no_config}
+
+
+def _error(message: str) -> None:
+    sys.stderr.write(f"cleanup: error: {message}\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; map every error to its exit status once, here."""
+    try:
+        code = app(args=argv, prog_name="cleanup", standalone_mode=False)
+    except CleanupError as exc:
+        _error(str(exc))
+        return EXIT_ERROR
+    except typer.Abort:
+        _error("aborted")
+        return EXIT_ERROR
+    except click_exceptions.ClickException as exc:
+        exc.show()
+        return EXIT_ERROR
+    except BrokenPipeError:
+        return EXIT_CLEAN
+    except KeyboardInterrupt:
+        _error("interrupted")
+        return 130
+    except Exception as exc:  # a bug: one line, never a traceback (CLEANUP_DEBUG=1 shows it)
+        import os
+
+        if os.environ.get("CLEANUP_DEBUG"):
+            raise
+        sys.stderr.write(f"cleanup: internal error: {type(exc).__name__}: {exc}\n")
+        return EXIT_INTERNAL
+    return code if isinstance(code, int) else EXIT_CLEAN
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""Reading the project's TOML data files (language profiles, glossaries, config) strictly:
+every error names the file and, where it can be found, the line; unknown keys are errors
+(a typo such as ``stopwrods`` must not silently give empty data)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import regex
+
+from .errors import GlossaryError
+
+MAX_DATA_BYTES = 64 * 1024 * 1024  # a data file larger than this is refused, never read whole
+
+
+def read_bytes(path: Path, error: type[Exception] = GlossaryError) -> bytes:
+    """The bytes of a data file, read in bounded chunks (a device or FIFO cannot flood memory)."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_DATA_BYTES + 1)
+    except OSError as exc:
+        raise error(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if len(data) > MAX_DATA_BYTES:
+        raise error(f"{path}: over the {MAX_DATA_BYTES // (1024 * 1024)} MB limit for data files")
+    return data
+
+
+def parse_toml(raw: bytes, path: Path, error: type[Exception] = GlossaryError) -> tuple[dict, str]:
+    """The parsed table and the decoded text (for line numbers)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise error(f"{path}: not UTF-8 (byte {exc.start})") from None
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"{path}: {exc}") from None
+    except RecursionError:
+        raise error(f"{path}: nested too deeply") from None
+
+
+def read_toml(path: Path, error: type[Exception] = GlossaryError) -> tuple[dict, str]:
+    return parse_toml(read_bytes(path, error), path, error)
+
+
+def key_line(text: str, key: str, table: str | None = None) -> int:
+    """The line where ``key`` is set (inside ``[table]`` when given); 1 if not found."""
+    lines = text.splitlines()
+    start = 0
+    if table:
+        header = re.compile(rf"^\s*\[\s*{re.escape(table)}\s*\]")
+        start = next((i for i, ln in enumerate(lines) if header.match(ln)), 0)
+    pat = re.compile(rf"^\s*(?:{re.escape(key)}|\"{re.escape(key)}\")\s*=")
+    for i in range(start, len(lines)):
+        if pat.match(lines[i]):
+            return i + 1
+    if table is None:
+        header = re.compile(rf"^\s*\[+\s*{re.escape(key)}\s*\]+")
+        for i, ln in enumerate(lines):
+            if header.match(ln):
+                return i + 1
+    return 1
+
+
+def check_keys(table: dict, allowed: set[str] | frozenset[str], path: Path, text: str,
+               where: str | None = None, error: type[Exception] = GlossaryError) -> None:
+    """Raise ``error`` naming file:line for the first key of ``table`` not in ``allowed``."""
+    unknown = sorted(set(table) - set(allowed))
+    if unknown:
+        line = key_line(text, unknown[0], where)
+        place = f"[{where}]" if where else "the top level"
+        raise error(f"{path}:{line}: unknown key {unknown[0]!r} in {place}; "
+                    f"known: {', '.join(sorted(allowed))}")
+
+
+def compile_regex(path: Path, pattern: str, where: str, line: int | None = None) -> regex.Pattern:
+    """Compile a data-supplied regex (run later with a time limit); errors name file:line."""
+    try:
+        return regex.compile(pattern, regex.V0)
+    except (regex.error, OverflowError, RecursionError, ValueError) as exc:
+        loc = f"{path}:{line}" if line else str(path)
+        raise GlossaryError(f"{loc}: bad regex in {where}: {exc}") from None
