@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 SEED   := seeds/000_b9882e595d678b98.txt
 
-.PHONY: setup demo test bench eval fuzz clean
+.PHONY: setup demo test test-slow scores bench eval fuzz clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,17 +22,26 @@ demo: setup
 test: setup
 	$(PY) -m pytest
 
+# The long guarantee tests (kill tests, 10 MB line, wheel with dependencies): CI runs them too.
+test-slow: setup
+	$(PY) -m pytest -m "slow and not fuzz" -p no:cacheprovider
+
+# Re-record the locked scores of the annotated sets (tests/scores.json) after an intended change.
+scores: setup
+	$(PY) tests/record_scores.py
+
+# Every score (eval exits 1 on false edits or wrong fixes: shown, not fatal here).
 eval: setup
-	$(VENV)/bin/cleanup eval seeds/
-	$(VENV)/bin/cleanup eval tests/corpus/
-	$(VENV)/bin/cleanup eval tests/heldout/
+	-$(VENV)/bin/cleanup eval seeds/
+	-$(VENV)/bin/cleanup eval tests/corpus/
+	-$(VENV)/bin/cleanup eval tests/heldout/
 
 bench: setup
 	$(PY) bench/bench_detect.py
 	$(PY) bench/bench_translate.py
 
 fuzz: setup
-	$(PY) -m pytest -m slow tests/test_fuzz.py -p no:cacheprovider
+	$(PY) -m pytest -m fuzz tests/test_fuzz.py -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

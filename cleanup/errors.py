@@ -4,8 +4,6 @@
 class CleanupError(Exception):
     """Base class: every expected failure; the CLI maps it to exit status 2."""
 
-    exit_code = 2
-
 
 class InputError(CleanupError):
     """Unreadable or invalid input file."""

@@ -113,7 +113,7 @@ def load_language(path: Path) -> Language:
         raise GlossaryError(f"{path}:{key_line(text, 'morphology', 'language')}: unknown morphology "
                             f"{morph!r}; registered: {', '.join(sorted(MORPHOLOGIES))}")
     numbers = data.get("numbers", {})
-    articles = data.get("articles", {})
+    data.get("articles", {})
     boiler = data.get("boilerplate", {})
     patterns = tuple(
         compile_regex(path, f"(?i)(?:{p})", "boilerplate.lines", key_line(text, "lines", "boilerplate"))

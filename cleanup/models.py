@@ -12,7 +12,7 @@ import shutil
 import stat
 import tempfile
 import zipfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterator
 
@@ -23,7 +23,6 @@ REGISTRY_FILE = "cleanup-model.json"
 OPUS_SPM = ("source.spm", "target.spm")
 NLLB_SPM = "sentencepiece.bpe.model"
 ARGOS_SPM = "sentencepiece.model"
-EOS = "</s>"
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,99}$")
 NOT_LANGS = frozenset({"mt", "nmt", "ct", "hf", "big", "tc", "bpe", "spm", "fp", "gpu", "cpu"})
 NLLB_CODES = {
@@ -92,11 +91,6 @@ class ModelInfo:
         codes = set(self.languages)
         return all(_lang_token(self.lang_token_style, lang) in codes for lang in (src, tgt))
 
-    def to_json(self) -> dict[str, Any]:
-        """JSON-friendly view (paths as strings, no language list)."""
-        data = asdict(self)
-        data.pop("languages")
-        return {k: (str(v) if isinstance(v, Path) else v) for k, v in data.items()}
 
 
 def nllb_code(lang: str) -> str:
@@ -444,14 +438,6 @@ def _commit(staging: Path, final: Path) -> None:
     elif final.exists():
         shutil.rmtree(final)
     staging.rename(final)
-
-
-def remove_model(name: str) -> None:
-    """Delete a registered model (never the target of a linked one)."""
-    entry = models_dir() / name
-    if not (entry / REGISTRY_FILE).is_file():
-        raise ModelError(f"{entry}: no registered model named {name!r}")
-    shutil.rmtree(entry)
 
 
 def _entries() -> Iterator[Path]:

@@ -41,7 +41,8 @@ def get(name: str) -> "Morphology":
 
 
 class Morphology:
-    """Base component: no inflection at all (a safe default for a new language)."""
+    """Base component, registered as "none": no inflection at all (a safe default for a new
+    language: a plural wrong form is then not matched, rather than badly replaced)."""
 
     name: ClassVar[str] = "none"
     plural_suffixes: ClassVar[tuple[str, ...]] = ()
@@ -86,6 +87,9 @@ class Morphology:
                 term,
             )
         return term[:1].upper() + term[1:]
+
+
+MORPHOLOGIES["none"] = Morphology
 
 
 @register("english")

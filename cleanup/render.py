@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import json
 
-import regex
 
 from .document import Document
 from .result import Result
@@ -99,7 +98,3 @@ def explain(result: Result, name: str) -> str:
 def result_json(result: Result, name: str) -> str:
     """One result as JSON (an item of the ``cleanup.results/1`` list)."""
     return json.dumps(result.to_dict(path=name), ensure_ascii=False, indent=2)
-
-
-def strip_ansi(text: str) -> str:
-    return regex.sub(r"\x1b\[[0-9;]*m", "", text)

@@ -17,7 +17,9 @@ from typing import Any, Hashable, Sequence
 from cleanup.errors import ModelError
 from cleanup.models import ModelInfo, resolve_model
 
-WORD_RE = re.compile(r"\S+")
+# Splicing works on whitespace-delimited chunks, the unit a detokenized model output comes in
+# (words with their punctuation); words proper come from cleanup.document.WORD_RE.
+_CHUNK_RE = re.compile(r"\S+")
 EDGE_PUNCT = ".,;:!?\"'()[]\u2026"
 QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
                         "\u00ab": '"', "\u00bb": '"', "\u2013": "-", "\u2014": "-"})
@@ -76,25 +78,9 @@ class SpanResult:
     resynced: bool = True
     changed: bool = True
 
-    @property
-    def new_text_for_span(self) -> str:
-        return self.text
-
     def apply(self, mt_sentence: str) -> str:
         """The MT sentence with this result spliced in."""
         return mt_sentence[: self.start] + self.text + mt_sentence[self.end:]
-
-
-def apply_results(mt_sentence: str, results: Sequence[SpanResult]) -> str:
-    """Splice several non-overlapping results (offsets refer to the original)."""
-    ordered = sorted(results, key=lambda r: r.start, reverse=True)
-    for later, earlier in zip(ordered, ordered[1:]):
-        if earlier.end > later.start:
-            raise ValueError(f"overlapping results at {earlier.start}-{earlier.end} "
-                             f"and {later.start}-{later.end}")
-    for result in ordered:
-        mt_sentence = result.apply(mt_sentence)
-    return mt_sentence
 
 
 @dataclass
@@ -336,7 +322,7 @@ class Retranslator:
         mt, (start, end) = item.mt_sentence, item.span
         if not 0 <= start < end <= len(mt):
             raise ValueError(f"span {item.span} outside the MT sentence of length {len(mt)}")
-        words = [m.span() for m in WORD_RE.finditer(mt)]
+        words = [m.span() for m in _CHUNK_RE.finditer(mt)]
         inside = [i for i, (a, b) in enumerate(words) if b > start and a < end]
         if not inside:
             raise ValueError(f"span {item.span} covers no word of the MT sentence")

@@ -19,8 +19,10 @@ pytest_plugins = ["tests.model_fixtures"]
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_b9882e595d678b98.txt"
 
-# Tests never touch the user's model registry.
+# Tests never touch the user's model registry, and no config file above the checkout applies
+# (tests/test_config.py lifts this).
 os.environ["CLEANUP_DATA_DIR"] = tempfile.mkdtemp(prefix="cleanup-test-data-")
+os.environ["CLEANUP_NO_CONFIG"] = "1"
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from .conftest import ROOT
 
 ENV = dict(os.environ, PYTHONPATH=str(ROOT))
@@ -29,6 +31,7 @@ def _kill_after(proc: subprocess.Popen, delay: float) -> None:
     proc.wait()
 
 
+@pytest.mark.slow
 def test_write_atomic_killed_at_random_points(tmp_path):
     path = tmp_path / "article.txt"
     old, new = b"O" * 2_000_000 + b"\n", b"N" * 3_000_000 + b"\n"
@@ -40,6 +43,7 @@ def test_write_atomic_killed_at_random_points(tmp_path):
         assert path.read_bytes() in (old, new)
 
 
+@pytest.mark.slow
 def test_fix_in_place_killed_at_random_points(tmp_path):
     unit = "Officials feared more military climbing after the missile strikes.\n"
     original = (unit * 20_000).encode()  # ~1.4 MB: the run takes long enough to be cut anywhere

@@ -14,7 +14,7 @@ from cleanup.result import apply_edits
 
 from .test_properties import ARTEFACTS, EXAMPLES
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.fuzz]
 BIG = settings(max_examples=5000, deadline=None, suppress_health_check=list(HealthCheck))
 _CLEANER = Cleaner()
 

@@ -178,6 +178,7 @@ def test_100mb_article_is_refused_quickly(tmp_path, capsys):
     assert code == 2 and "over the 64 MB limit" in err
 
 
+@pytest.mark.slow
 def test_10mb_single_line(tmp_path, capsys):
     unit = "Officials feared more military climbing after the missile strikes; talks went on. "
     text = unit * (10_000_000 // len(unit))

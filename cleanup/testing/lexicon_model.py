@@ -1,6 +1,6 @@
 """Compile a word lexicon into a real CTranslate2 Transformer (a test model).
 
-The network is built by hand with numpy (see /work/shared/notes/tiny-model.md):
+The network is built by hand with numpy (see README, "The lexicon test model"):
 the residual stream holds +-one-hot blocks for the token and the position, the
 encoder is the identity, decoder step i attends to source position i and the
 output projection maps the attended source word to its translation.  The model

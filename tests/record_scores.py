@@ -1,0 +1,34 @@
+"""Record the scores of every annotated set into tests/scores.json (``make scores``).
+
+tests/test_corpus.py asserts the current scores equal the recorded ones exactly, so a change
+in recall or precision is always a visible, reviewed change of this file (and of the README
+table, which tests/test_readme.py checks against it)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCORES = ROOT / "tests" / "scores.json"
+SETS = ["seeds", "tests/corpus/en", "tests/corpus/fr", "tests/corpus/clean",
+        "tests/heldout/en", "tests/heldout/fr", "tests/heldout/clean"]
+KEYS = ("articles", "words", "annotated", "fixed", "caught", "wrong_fixes", "missed",
+        "false_edits", "strays")
+
+
+def measure(cleaner) -> dict[str, dict[str, int]]:
+    from cleanup.evaluate import evaluate
+
+    out = {}
+    for folder in SETS:
+        totals = evaluate(ROOT / folder, cleaner).totals()
+        out[folder] = {k: totals[k] for k in KEYS}
+    return out
+
+
+if __name__ == "__main__":
+    from cleanup import Cleaner
+
+    SCORES.write_text(json.dumps(measure(Cleaner()), indent=1) + "\n", encoding="utf-8")
+    print(SCORES.read_text(encoding="utf-8"))
