@@ -41,8 +41,9 @@ KINDS = (
 ENTRY_KEYS = {
     "id", "term", "wrong", "pattern", "source", "kind", "action", "fuzzy", "case",
     "plural", "scope", "require", "forbid", "before", "not_before", "after", "not_after",
-    "note", "must_fire", "must_not_fire",
+    "note", "must_fire", "must_not_fire", "near_miss", "gender", "number",
 }
+NEAR_MISS = ("auto", "flag", "ignore")
 HEADER_KEYS = {"lang", "domain", "description"}
 _ENTRY_HEADER = re.compile(r"^\s*\[\[\s*entry\s*\]\]\s*(?:#.*)?$")
 
@@ -74,6 +75,9 @@ class Entry:
     must_not_fire: tuple[str, ...]
     path: Path
     line: int
+    near_miss: str = "auto"  # wrong form found but `require` absent: flag | ignore | auto
+    gender: str = ""  # of the term's head noun ("m"/"f"), for agreement after replacement
+    number: str = ""  # of the term ("s"/"p")
 
     @property
     def where(self) -> str:
@@ -169,6 +173,15 @@ def _parse_entry(item: dict, lang: str, domain: str, path: Path, line: int) -> E
     plural = item.get("plural", True)
     if not isinstance(plural, bool):
         raise fail("plural must be true or false")
+    near_miss = _string(item, "near_miss", where) or "auto"
+    if near_miss not in NEAR_MISS:
+        raise fail(f"near_miss {near_miss!r} is not one of {', '.join(NEAR_MISS)}")
+    gender = _string(item, "gender", where)
+    if gender not in ("", "m", "f"):
+        raise fail(f"gender {gender!r} must be \"m\" or \"f\"")
+    number = _string(item, "number", where)
+    if number not in ("", "s", "p"):
+        raise fail(f"number {number!r} must be \"s\" or \"p\"")
     must_fire = _strings(item, "must_fire", where)
     must_not_fire = _strings(item, "must_not_fire", where)
     if not must_fire or not must_not_fire:
@@ -202,6 +215,9 @@ def _parse_entry(item: dict, lang: str, domain: str, path: Path, line: int) -> E
         must_not_fire=tuple(must_not_fire),
         path=path,
         line=line,
+        near_miss=near_miss,
+        gender=gender,
+        number=number,
     )
 
 
