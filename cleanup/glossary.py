@@ -28,7 +28,7 @@ from pathlib import Path
 
 import regex
 
-from .datafile import check_keys, compile_regex, parse_toml, read_bytes
+from .datafile import LazyRegex, check_keys, compile_regex, parse_toml, read_bytes
 from .document import WORD_RE, normalize_token
 from .errors import GlossaryError
 
@@ -56,7 +56,7 @@ class Entry:
     id: str
     term: str
     wrong: tuple[str, ...]
-    pattern: regex.Pattern | None
+    pattern: LazyRegex | None
     source: str
     kind: str
     action: str
@@ -66,10 +66,10 @@ class Entry:
     scope: str
     require: tuple[str, ...]
     forbid: tuple[str, ...]
-    before: regex.Pattern | None
-    not_before: regex.Pattern | None
-    after: regex.Pattern | None
-    not_after: regex.Pattern | None
+    before: LazyRegex | None
+    not_before: LazyRegex | None
+    after: LazyRegex | None
+    not_after: LazyRegex | None
     note: str
     must_fire: tuple[str, ...]
     must_not_fire: tuple[str, ...]
@@ -187,7 +187,7 @@ def _parse_entry(item: dict, lang: str, domain: str, path: Path, line: int) -> E
     if not must_fire or not must_not_fire:
         raise fail(f"entry {eid!r} needs at least one must_fire and one must_not_fire example")
 
-    def rx(name: str) -> regex.Pattern | None:
+    def rx(name: str) -> LazyRegex | None:
         src = _string(item, name, where)
         return compile_regex(path, src, name, line) if src else None
 
