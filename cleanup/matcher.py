@@ -114,6 +114,7 @@ class GlossaryIndex:
         self.context = [(tuple(_item(x) for x in e.require), tuple(_item(x) for x in e.forbid))
                         for e in entries]
         self.position = {e.key: k for k, e in enumerate(entries)}
+        self.auto_flag = [_distinctive(e, lang.code) for e in entries]
         # Fuzzy: buckets by (word count, first letter), and the pieces that propose windows.
         self.fuzzy: dict[tuple[int, str], list[Form]] = defaultdict(list)
         for form in fuzzy_forms:
@@ -350,6 +351,17 @@ class GlossaryIndex:
             suggestion = _suggest(entry, matched, suffix, groups or {}, self.lang)
             if suggestion is None or suggestion == matched:
                 return None
+        near = licensed.pop("near_miss", None) or self._weak_evidence(doc, ctx, entry, start, end, licensed)
+        if near is not None:
+            if not self._flags_near_misses(entry):
+                return None
+            return Finding(
+                rule="glossary", start=start, end=end, text=matched, action="flag",
+                suggestion=suggestion, kind=entry.kind, entry=entry.key, priority=3,
+                message=f"{matched!r} may be a mistranslation of {entry.term!r}, but {near}",
+                confidence=round(0.5 * score / 100, 3),
+                evidence={"form": form, "score": round(score, 1), "near_miss": near, **licensed},
+            )
         evidence = {"form": form, "score": round(score, 1), **licensed}
         if entry.source:
             evidence["source"] = entry.source
@@ -376,6 +388,37 @@ class GlossaryIndex:
             priority=3,
             evidence=evidence,
         )
+
+
+    _NAME_AFTER = regex.compile(r"[ \u00a0]+(?:\p{Lu}[\p{L}'’.\-]*[ \u00a0]+){0,2}\p{Lu}[\p{L}'’\-]+")
+
+    def _weak_evidence(self, doc: Document, ctx: "_Context", entry: Entry, start: int, end: int,
+                       licensed: dict) -> str | None:
+        """Why licensing evidence is too weak to edit, or None. A document-scope entry needs
+        its evidence in the paragraph too; a title attached to a named person ("Foreign Minister
+        Gideon Saar") needs the country's evidence right before it or the name itself among its
+        context words: otherwise the official may well be another country's."""
+        hit = licensed.get("context")
+        if hit is None:
+            return None
+        require = self.context[self.position[entry.key]][0]
+        if entry.scope == "document" and ctx.present(require, "paragraph", start) is None:
+            return f"its context word ({hit!r}) is only elsewhere in the article"
+        if entry.kind == "title":
+            name = self._NAME_AFTER.match(doc.text, end)
+            if name:  # the evidence must qualify the title ("British Foreign Minister") or be the name
+                close = " ".join(WORD_RE.findall(doc.text[max(0, start - 40) : start])[-2:])
+                named = _first_present(require, *_word_sets(doc.text[end : name.end()]))
+                if named is None and _first_present(require, *_word_sets(close)) is None:
+                    return (f"it names {name.group().strip()!r}, and the context word ({hit!r}) "
+                            "is not next to the title: the official may be another country's")
+        return None
+
+    def _flags_near_misses(self, entry: Entry) -> bool:
+        policy = entry.near_miss
+        if policy == "auto":
+            return self.auto_flag[self.position[entry.key]]
+        return policy == "flag"
 
 
 class _Context:
@@ -415,13 +458,15 @@ class _Context:
         """Evidence dict when the entry's context conditions hold at [start, end), else None."""
         evidence: dict = {}
         require, forbid = self.index.context[self.index.position[entry.key]]
+        if forbid and self.present(forbid, entry.scope, start) is not None:
+            return None  # evidence of the legitimate sense: silence
         if require:
             hit = self.present(require, entry.scope, start)
             if hit is None:
-                return None
-            evidence["context"] = hit
-        if forbid and self.present(forbid, entry.scope, start) is not None:
-            return None
+                shown = ", ".join(raw for _, _, raw in require[:6]) + (", ..." if len(require) > 6 else "")
+                evidence["near_miss"] = f"none of its context words ({shown}) is in the {entry.scope}"
+            else:
+                evidence["context"] = hit
         if entry.before or entry.not_before or entry.after or entry.not_after:
             para = self.doc.segment_at(start, "paragraph")
             lo = para.start if para else 0
@@ -441,6 +486,26 @@ class _Context:
                 self.timeouts.add(entry.key)
                 return None
         return evidence
+
+
+AUTO_FLAG_ZIPF = 3.0  # a one-word wrong form this common in the target language: no near-miss flag
+
+
+def _distinctive(entry: Entry, lang: str) -> bool:
+    """Whether an entry's wrong forms are unusual enough in the target language that finding one
+    without its context is worth a flag: several words, a pattern, or a rare word."""
+    if entry.pattern is not None or any(len(_norms(w)) > 1 for w in entry.wrong):
+        return True
+    try:
+        from wordfreq import zipf_frequency  # word frequencies, read when an index is compiled
+    except ImportError:
+        return False
+    return all(zipf_frequency(w, lang) < AUTO_FLAG_ZIPF for w in entry.wrong)
+
+
+def _word_sets(text: str) -> tuple[frozenset[str], list[str], str]:
+    words = [normalize_token(w) for w in WORD_RE.findall(text)]
+    return frozenset(words), sorted(set(words)), " " + " ".join(words) + " "
 
 
 def _first_present(items, words: frozenset[str], ordered: list[str], joined: str) -> str | None:

@@ -10,6 +10,7 @@ and the model stage when a source text is given.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 from dataclasses import asdict, dataclass, replace
@@ -26,9 +27,13 @@ from .glossary import Entry, Glossary, load_glossary
 from .language import Language, detect_language, load_language
 from .matcher import GlossaryIndex
 from .resources import bundled_dir, display_path
-from .result import Edit, Finding, OffsetMap, Result, apply_edits
+from .result import Edit, Finding, OffsetMap, Result, Span, apply_edits
 
 MAX_PASSES = 20  # passes run only while edits are found; cascades are rare and short
+# A later pass re-checks only this far around the edits of the pass before: the widest context a
+# detector reads (an acronym guard's 1,500 characters) fits inside. Document-scope entries are
+# re-checked everywhere.
+FOCUS_REACH = 2000
 
 
 def all_rules() -> tuple[str, ...]:
@@ -43,6 +48,7 @@ class Settings:
     skip: tuple[str, ...] = ()
     only: tuple[str, ...] = ()
     fix_mojibake: bool = False  # mojibake findings are only flagged unless asked
+    edit_quotes: bool = False  # quotations are the speaker's words: flagged, not edited, unless asked
     # The model stage (used when fix() is given a source text).
     beam: int = 4
     device: str = "auto"
@@ -189,7 +195,42 @@ class Cleaner:
         for name in all_rules():
             if self.settings.enabled(name):
                 found.extend(DETECTORS[name](doc, ctx))
+        if doc.focus is not None:  # the glossary detector applied the focus itself
+            found = [f for f in found if f.rule == "glossary" or doc.in_focus(f.start)]
+        found = self._protect(doc, lang, found, ctx.notes)
         return sorted(found, key=lambda f: (f.start, f.end, f.rule))
+
+    def _protect(self, doc: Document, lang: str, found: list[Finding], notes: list[str]) -> list[Finding]:
+        """The article's own words in its own language are edited, nothing else: findings in
+        a passage in another language are dropped (with a note), and an edit inside a quotation
+        becomes a flag for the editor (the speaker's words), unless settings.edit_quotes."""
+        from . import regions
+
+        if not found:
+            return found
+        quoted = regions.quotes(doc)
+        foreign = regions.foreign(doc, lang, self.languages, quoted) if found else []
+        if foreign:
+            kept = []
+            for f in found:
+                hit = next((name for span, name in foreign if span.start <= f.start and f.end <= span.end), None)
+                if hit is None:
+                    kept.append(f)
+            for span, name in foreign:
+                line, _ = doc.line_col(span.start)
+                notes.append(f"line {line}: a passage in {name!r}, not {lang!r}: left unchanged")
+            found = kept
+        if quoted and not self.settings.edit_quotes:
+            starts = [q.start for q in quoted]
+            out = []
+            for f in found:
+                k = bisect.bisect_right(starts, f.start) - 1
+                if f.fixable and k >= 0 and f.end <= quoted[k].end:
+                    f = replace(f, action="flag", message=f"{f.message} (inside a quotation: flagged, not changed)",
+                                evidence=dict(f.evidence, protected="quotation"))
+                out.append(f)
+            found = out
+        return found
 
     def fix(self, text: str, lang: str | None = None, *, source: str | None = None,
             model: str | Path | None = None) -> Result:
@@ -211,7 +252,9 @@ class Cleaner:
         for _ in range(MAX_PASSES - 1):
             if not edits:
                 break
-            more_findings, more_edits = self._pass(output, code, [])
+            omap = OffsetMap(edits)
+            focus = _merge_spans([Span(max(0, o.start - FOCUS_REACH), o.end + FOCUS_REACH) for o in omap.out_spans])
+            more_findings, more_edits = self._pass(output, code, [], focus)
             merged = _merge_pass(text, output, edits, more_edits, more_findings)
             if merged is None:
                 break
@@ -226,9 +269,10 @@ class Cleaner:
 
     check = fix  # same analysis; the CLI decides what to print and the exit status
 
-    def _pass(self, text: str, code: str, notes: list[str]) -> tuple[list[Finding], list[Edit]]:
+    def _pass(self, text: str, code: str, notes: list[str],
+              focus: list[Span] | None = None) -> tuple[list[Finding], list[Edit]]:
         language = self.pack(code).language  # UsageError for an unsupported language
-        doc = Document(text, language.abbreviations)
+        doc = Document(text, language.abbreviations, focus)
         findings = self.findings(doc, code, notes)
         return findings, build_edits(doc, findings, language)
 
@@ -314,6 +358,16 @@ def _merge_pass(text: str, output: str, earlier: list[Edit], later: list[Edit],
         return None
     kept = [x for k, x in enumerate(earlier) if k not in used]
     return sorted(kept + added, key=lambda x: x.start), found
+
+
+def _merge_spans(spans: list[Span]) -> list[Span]:
+    out: list[Span] = []
+    for span in sorted(spans, key=lambda x: x.start):
+        if out and span.start <= out[-1].end:
+            out[-1] = Span(out[-1].start, max(out[-1].end, span.end))
+        else:
+            out.append(span)
+    return out
 
 
 def _sha256(path: Path) -> str:
