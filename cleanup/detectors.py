@@ -38,10 +38,16 @@ class Context:
     index: Callable[[], "GlossaryIndex"]
     settings: Any
     notes: list[str] = field(default_factory=list)
+    pivots: Callable[[], frozenset[str]] = frozenset
 
     @property
     def glossary(self) -> "GlossaryIndex":
         return self.index()
+
+    @property
+    def pivot_words(self) -> frozenset[str]:
+        """Common words of the pivot languages that are rare in this one."""
+        return self.pivots()
 
 
 def describe(name: str) -> str:

@@ -64,8 +64,37 @@ def agree_article(doc: Document, edit: Edit, lang: Language, taken: list[Edit]) 
     )
 
 
-def build_edits(doc: Document, findings: list[Finding], lang: Language) -> list[Edit]:
+def agree_words(doc: Document, edit: Edit, finding: Finding, lang: Language, taken: list[Edit]) -> Edit | None:
+    """Widen a glossary edit to the words that agree with its replacement (the language's
+    morphology: French determiners, adjectives, participles); None when agreement cannot be
+    established, or would reach into another edit."""
+    ev = finding.evidence
+    agreed = lang.morphology.agree(doc.text, edit.start, edit.end, edit.new, ev.get("gender", ""),
+                                   ev.get("number", ""), bool(ev.get("plural")))
+    if agreed is None:
+        return None
+    start, end, new = agreed
+    if (start, end, new) == (edit.start, edit.end, edit.new):
+        return edit
+    if any(t.overlaps(Span(start, end)) for t in taken):
+        return None
+    return Edit(start=start, end=end, old=doc.text[start:end], new=new, rule=edit.rule, kind=edit.kind,
+                entry=edit.entry, message=f"{edit.message}; agreement: {doc.text[start:end]!r} -> {new!r}",
+                evidence=dict(edit.evidence, agreement=[doc.text[start:end], new]))
+
+
+def build_edits(doc: Document, findings: list[Finding], lang: Language) -> tuple[list[Edit], list[Finding]]:
+    """Edits from the findings that win their span, and the findings whose edit would break
+    agreement (to become flags)."""
     edits: list[Edit] = []
+    unsafe: list[Finding] = []
     for finding in resolve(findings):
-        edits.append(agree_article(doc, edit_for(finding), lang, edits))
-    return edits
+        edit = edit_for(finding)
+        if finding.rule == "glossary":
+            agreed = agree_words(doc, edit, finding, lang, edits)
+            if agreed is None:
+                unsafe.append(finding)
+                continue
+            edit = agreed
+        edits.append(agree_article(doc, edit, lang, edits))
+    return edits, unsafe

@@ -363,6 +363,10 @@ class GlossaryIndex:
                 evidence={"form": form, "score": round(score, 1), "near_miss": near, **licensed},
             )
         evidence = {"form": form, "score": round(score, 1), **licensed}
+        if entry.gender or entry.number:
+            evidence.update(gender=entry.gender, number=entry.number)
+        if suffix:
+            evidence["plural"] = True
         if entry.source:
             evidence["source"] = entry.source
         if groups:

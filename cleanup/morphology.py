@@ -67,6 +67,13 @@ class Morphology:
     def pluralize(self, term: str) -> str:
         return term
 
+    def agree(self, text: str, start: int, end: int, new: str, gender: str, number: str,
+              plural: bool) -> tuple[int, int, str] | None:
+        """Words around a replacement that must agree with it: the span and text to write
+        instead ([start, end) -> new unchanged when nothing agrees), or None when agreement
+        cannot be established (the edit then becomes a flag). No agreement by default."""
+        return start, end, new
+
     def adapt_case(self, term: str, matched: str) -> str:
         """Give ``term`` the case pattern of ``matched`` (proper nouns keep their capitals)."""
         letters = [c for c in matched if c.isalpha()]
@@ -156,6 +163,10 @@ class French(Morphology):
         out.append(term[pos:])
         return "".join(out)
 
+    def agree(self, text, start, end, new, gender, number, plural):
+        gender = gender or _fr_guess_gender(new)
+        return _fr_agree(text, start, end, new, gender, number, plural)
+
     @staticmethod
     def plural_word(word: str) -> str:
         low = word.casefold()
@@ -170,3 +181,220 @@ class French(Morphology):
         if low in _FR_OU_X:
             return word + "x"
         return word + "s"
+
+
+# -- French agreement -------------------------------------------------------------------------
+
+# Determiners and pre-nominal words with their gender ("m"/"f"; "" = either) and number.
+_FR_DET = {
+    "le": ("m", "s"), "la": ("f", "s"), "l’": ("", "s"), "l'": ("", "s"), "les": ("", "p"),
+    "un": ("m", "s"), "une": ("f", "s"), "des": ("", "p"), "du": ("m", "s"), "de la": ("f", "s"),
+    "de l’": ("", "s"), "de l'": ("", "s"), "au": ("m", "s"), "à la": ("f", "s"), "à l’": ("", "s"),
+    "à l'": ("", "s"), "aux": ("", "p"), "ce": ("m", "s"), "cet": ("m", "s"), "cette": ("f", "s"),
+    "ces": ("", "p"), "son": ("m", "s"), "sa": ("f", "s"), "ses": ("", "p"), "mon": ("m", "s"),
+    "ma": ("f", "s"), "mes": ("", "p"), "ton": ("m", "s"), "ta": ("f", "s"), "tes": ("", "p"),
+    "notre": ("", "s"), "nos": ("", "p"), "votre": ("", "s"), "vos": ("", "p"), "leur": ("", "s"),
+    "leurs": ("", "p"), "quel": ("m", "s"), "quelle": ("f", "s"), "aucun": ("m", "s"),
+    "aucune": ("f", "s"), "nouveau": ("m", "s"), "nouvel": ("m", "s"), "nouvelle": ("f", "s"),
+    "premier": ("m", "s"), "première": ("f", "s"), "dernier": ("m", "s"), "dernière": ("f", "s"),
+}
+# The form of a determiner for (gender, number, next word starts with a vowel sound).
+_FR_DET_FORMS = {
+    "le": {("m", "s"): "le", ("f", "s"): "la", "vowel": "l’", "p": "les"},
+    "la": {("m", "s"): "le", ("f", "s"): "la", "vowel": "l’", "p": "les"},
+    "l’": {("m", "s"): "le", ("f", "s"): "la", "vowel": "l’", "p": "les"},
+    "l'": {("m", "s"): "le", ("f", "s"): "la", "vowel": "l'", "p": "les"},
+    "les": {("m", "s"): "le", ("f", "s"): "la", "vowel": "l’", "p": "les"},
+    "un": {("m", "s"): "un", ("f", "s"): "une", "p": "des"},
+    "une": {("m", "s"): "un", ("f", "s"): "une", "p": "des"},
+    "du": {("m", "s"): "du", ("f", "s"): "de la", "vowel": "de l’", "p": "des"},
+    "de la": {("m", "s"): "du", ("f", "s"): "de la", "vowel": "de l’", "p": "des"},
+    "de l’": {("m", "s"): "du", ("f", "s"): "de la", "vowel": "de l’", "p": "des"},
+    "au": {("m", "s"): "au", ("f", "s"): "à la", "vowel": "à l’", "p": "aux"},
+    "à la": {("m", "s"): "au", ("f", "s"): "à la", "vowel": "à l’", "p": "aux"},
+    "à l’": {("m", "s"): "au", ("f", "s"): "à la", "vowel": "à l’", "p": "aux"},
+    "ce": {("m", "s"): "ce", ("f", "s"): "cette", "vowel_m": "cet", "p": "ces"},
+    "cet": {("m", "s"): "ce", ("f", "s"): "cette", "vowel_m": "cet", "p": "ces"},
+    "cette": {("m", "s"): "ce", ("f", "s"): "cette", "vowel_m": "cet", "p": "ces"},
+    "son": {("m", "s"): "son", ("f", "s"): "sa", "vowel_f": "son", "p": "ses"},
+    "sa": {("m", "s"): "son", ("f", "s"): "sa", "vowel_f": "son", "p": "ses"},
+    "mon": {("m", "s"): "mon", ("f", "s"): "ma", "vowel_f": "mon", "p": "mes"},
+    "ma": {("m", "s"): "mon", ("f", "s"): "ma", "vowel_f": "mon", "p": "mes"},
+    "quel": {("m", "s"): "quel", ("f", "s"): "quelle", "p": "quels"},
+    "quelle": {("m", "s"): "quel", ("f", "s"): "quelle", "p": "quelles"},
+    "aucun": {("m", "s"): "aucun", ("f", "s"): "aucune"},
+    "aucune": {("m", "s"): "aucun", ("f", "s"): "aucune"},
+    "nouveau": {("m", "s"): "nouveau", ("f", "s"): "nouvelle", "vowel_m": "nouvel", "p": None},
+    "nouvel": {("m", "s"): "nouveau", ("f", "s"): "nouvelle", "vowel_m": "nouvel", "p": None},
+    "nouvelle": {("m", "s"): "nouveau", ("f", "s"): "nouvelle", "vowel_m": "nouvel", "p": None},
+    "premier": {("m", "s"): "premier", ("f", "s"): "première", "p": None},
+    "première": {("m", "s"): "premier", ("f", "s"): "première", "p": None},
+    "dernier": {("m", "s"): "dernier", ("f", "s"): "dernière", "p": None},
+    "dernière": {("m", "s"): "dernier", ("f", "s"): "dernière", "p": None},
+}
+_FR_DET_RE = regex.compile(
+    r"(?i)(?<![\p{L}\p{N}])(" + "|".join(sorted((regex.escape(d) for d in _FR_DET), key=len, reverse=True))
+    + r")(?:(?<=['’])|[ \u00a0]+)$")
+# Masculine -> feminine endings, tried in order (the first known form wins).
+_FR_FEM = (("eux", "euse"), ("teur", "trice"), ("eur", "euse"), ("eur", "eure"), ("if", "ive"), ("er", "ère"),
+           ("el", "elle"), ("eil", "eille"), ("en", "enne"), ("on", "onne"), ("et", "ète"), ("et", "ette"),
+           ("c", "que"), ("c", "che"), ("g", "gue"), ("", "e"))
+_FR_VOWEL = "aeiouyàâäéèêëîïôöûùüœæh"
+_SENTENCE_END = regex.compile(r"[.!?;]\s")
+_FR_AVOIR = frozenset("a ont avait avaient aura auront aurait auraient ayant avoir eu as avons avez".split())
+
+
+def _fr_lexicon():
+    import simplemma  # French lemma dictionary: validates every inflected form it writes
+
+    return simplemma
+
+
+def _fr_known(word: str, lemma_of: str) -> bool:
+    """A known word of the same family: its lemma is the other word's, or shares the stem (the
+    dictionary may read "violente" as a form of "violenter", "lancée" of "lancer")."""
+    sm = _fr_lexicon()
+    if not sm.is_known(word, lang="fr"):
+        return False
+    a, b = sm.lemmatize(word, lang="fr"), sm.lemmatize(lemma_of, lang="fr")
+    stem = min(len(a), len(b), len(word), len(lemma_of)) - 1
+    return a == b or (stem >= 3 and a[:stem] == b[:stem] == word[:stem])
+
+
+def _fr_inflect(word: str, gender: str, number: str) -> str | None:
+    """``word`` (an adjective or participle) in the given gender and number, a form the lexicon
+    knows with the same lemma; None when no such form exists (the word does not inflect)."""
+    low = word.casefold()
+    stem = low
+    if low.endswith(("s", "x")) and len(low) > 3:
+        singular = low[:-3] + "al" if low.endswith("aux") else low[:-1]
+        if _fr_known(singular, low):
+            stem = singular
+    masc = stem
+    for m_end, f_end in _FR_FEM:
+        if f_end and stem.endswith(f_end) and len(stem) > len(f_end) + 1:
+            cand = stem[: len(stem) - len(f_end)] + m_end
+            if cand != stem and _fr_known(cand, low):
+                masc = cand
+                break
+    if gender == "f":
+        forms = [masc] if masc.endswith("e") and not masc.endswith(("é", "ée")) else []
+        forms += [masc[: len(masc) - len(m)] + f for m, f in _FR_FEM if masc.endswith(m)]
+        base = next((f for f in forms if _fr_known(f, low)), None)
+    else:
+        base = masc if _fr_known(masc, low) else None
+    if base is None:
+        return None
+    if number == "p" and not base.endswith(("s", "x", "z")):
+        plural = base[:-2] + "aux" if base.endswith("al") and gender != "f" else base + "s"
+        base = plural if _fr_known(plural, low) else None
+    if base is None:
+        return None
+    return base if word[:1].islower() else base[:1].upper() + base[1:]
+
+
+def _fr_features(word: str) -> set[tuple[str, str]]:
+    """The (gender, number) pairs ``word`` can have as an adjective or participle; empty for a
+    word that does not inflect for gender (an adverb, a noun, a verb form)."""
+    low = word.casefold()
+    masc, fem = _fr_inflect(low, "m", "s"), _fr_inflect(low, "f", "s")
+    if masc is None or fem is None:
+        return set()
+    return {(g, n) for g in "mf" for n in "sp" if (_fr_inflect(low, g, n) or "") == low}
+
+
+def _fr_agree(text, start, end, new, gender, number, plural):
+    """French agreement: a replacement's determiner, adjectives and participles take its gender
+    and number ("Le crackdown lancé" -> "La répression lancée"); None where the words that agree
+    cannot be established (a participle later in the clause, an unknown gender)."""
+    if True:
+        det = _FR_DET_RE.search(text[max(0, start - 8) : start])
+        new_number = "p" if plural else (number or "")
+        old_gender, old_number = _FR_DET.get(det.group(1).casefold(), ("", "")) if det else ("", "")
+        if plural:
+            old_number = "p"
+        # Words right after the replaced span that agree with it (adjectives, participles).
+        after = []
+        pos = end
+        for _ in range(3):
+            m = regex.match(r"([ \u00a0]+(?:et[ \u00a0]+)?)([\p{L}’'-]+)", text[pos:])
+            if not m or not m.group(2)[:1].islower():
+                break
+            feats = _fr_features(m.group(2))
+            if not feats:
+                break
+            after.append((pos + m.start(2), pos + m.end(2), m.group(2), feats))
+            pos += m.end()
+        if not gender:
+            if (old_gender and det) or after:
+                return None  # a gendered context, and the replacement's gender is not known
+            return start, end, new
+        target = (gender, new_number or old_number or "s")
+        changes = []
+        if det:
+            d = det.group(1)
+            forms = _FR_DET_FORMS.get(d.casefold())
+            if forms is not None:
+                vowel = new[:1].casefold() in _FR_VOWEL
+                want = forms.get("p") if target[1] == "p" else forms.get(target)
+                if target[1] == "s" and vowel:
+                    want = forms.get("vowel", forms.get(f"vowel_{gender}", want))
+                if want is None:
+                    return None
+                if want != d.casefold():
+                    want = want if d[:1].islower() else want[:1].upper() + want[1:]
+                    changes.append((start - len(det.group(0)), start - len(det.group(0)) + len(d), want))
+        for a, b, word, feats in after:
+            if not any(f[1] == old_number or not old_number for f in feats):
+                break
+            if target in feats:
+                continue
+            form = _fr_inflect(word, *target)
+            if form is None:
+                return None
+            changes.append((a, b, form))
+        # A participle or adjective further on in the sentence may agree with the old noun: then
+        # its agreement cannot be established here.
+        rest = text[pos : pos + 200]
+        stop = _SENTENCE_END.search(rest)
+        rest = rest[: stop.start()] if stop else rest
+        old_target = (old_gender or ("f" if gender == "m" else "m"), old_number or "s")
+        if old_target[0] != gender:  # a participle or adjective later in the sentence may agree with the old noun
+            for m in regex.finditer(r"(?<![\p{L}’'])(\p{Ll}{3,}(?:ée?s?|ie?s?|ue?s?|te?s?|ve?s?|se?s?))(?![\p{L}])", rest):
+                before = regex.findall(r"[\p{L}’']+", rest[: m.start()])[-1:]
+                if before and (before[0].casefold() in _FR_AVOIR or before[0].casefold() in _FR_DET):
+                    continue  # a participle after "avoir" agrees with no subject; after a determiner, another noun
+                feats = _fr_features(m.group(1))
+                if old_target in feats and target not in feats:
+                    return None
+        if not changes:
+            return start, end, new
+        lo = min(start, *(c[0] for c in changes))
+        hi = max(end, *(c[1] for c in changes))
+        pieces, cursor = [], lo
+        for a, b, form in sorted(changes + [(start, end, new)]):
+            pieces.append(text[cursor:a])
+            pieces.append(form)
+            cursor = b
+        pieces.append(text[cursor:hi])
+        out = "".join(pieces).replace("’ ", "’").replace("' ", "'")
+        return lo, hi, out
+
+
+# Suffixes that give a French noun's gender with (almost) no exception: used when a glossary
+# entry does not say the gender of its term.
+_FR_FEMININE_SUFFIXES = ("tion", "sion", "xion", "ité", "ance", "ence", "ure", "ade", "ette", "esse", "ée", "ise")
+_FR_MASCULINE_SUFFIXES = ("ment", "isme", "oir", "age", "eau", "at", "et")
+_FR_SUFFIX_EXCEPTIONS = frozenset("image page plage cage rage nage eau peau silence chute ouvrage".split())
+
+
+def _fr_guess_gender(term: str) -> str:
+    words = regex.findall(r"[\p{L}’'-]+", term)
+    head = next((w.casefold() for w in words if w.casefold() not in _FR_BREAK), "")
+    if not head or head in _FR_SUFFIX_EXCEPTIONS:
+        return ""
+    if head.endswith(_FR_FEMININE_SUFFIXES):
+        return "f"
+    if head.endswith(_FR_MASCULINE_SUFFIXES):
+        return "m"
+    return ""

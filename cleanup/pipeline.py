@@ -111,6 +111,16 @@ class LanguagePack:
         return self._compiled[1].entries
 
     @cached_property
+    def pivot_words(self) -> frozenset[str]:
+        """Words common in a pivot language and rare in this one ("rentrée" for English),
+        from word-frequency lists, compiled once and cached."""
+        from . import cache
+
+        pivots = self.language.pivots
+        name = f"pivot-{self.language.code}-" + cache.key([",".join(pivots), repr(PIVOT_THRESHOLDS)])
+        return cache.load_or_build(name, lambda: _pivot_words(self.language.code, pivots))
+
+    @cached_property
     def by_key(self) -> dict[str, Entry]:
         return {e.key: e for e in self.entries}
 
@@ -119,6 +129,24 @@ class LanguagePack:
         index = self._compiled[1]
         index.lang = self.language  # the profile is loaded fresh (its regexes checked) each run
         return index
+
+
+# (words read from the pivot language's list, least pivot-language Zipf frequency, most target one)
+PIVOT_THRESHOLDS = (60000, 2.3, 1.2)
+
+
+def _pivot_words(target: str, pivots: tuple[str, ...]) -> frozenset[str]:
+    try:
+        from wordfreq import top_n_list, zipf_frequency
+    except ImportError:  # pragma: no cover - a declared dependency
+        return frozenset()
+    count, least, most = PIVOT_THRESHOLDS
+    out = set()
+    for pivot in pivots:
+        for w in top_n_list(pivot, count):
+            if len(w) >= 4 and w.isalpha() and zipf_frequency(w, pivot) >= least and zipf_frequency(w, target) < most:
+                out.add(w)
+    return frozenset(out)
 
 
 def load_packs(dirs: list[Path], extra: list[Path] = (), profiles_only: list[Path] = ()) -> dict[str, LanguagePack]:
@@ -190,7 +218,8 @@ class Cleaner:
     def findings(self, doc: Document, lang: str, notes: list[str] | None = None) -> list[Finding]:
         """Every enabled detector's findings, sorted by position. Detection only."""
         pack = self.pack(lang)
-        ctx = Context(pack.language, lambda: pack.index, self.settings, notes if notes is not None else [])
+        ctx = Context(pack.language, lambda: pack.index, self.settings, notes if notes is not None else [],
+                      lambda: pack.pivot_words)
         found: list[Finding] = []
         for name in all_rules():
             if self.settings.enabled(name):
@@ -274,7 +303,13 @@ class Cleaner:
         language = self.pack(code).language  # UsageError for an unsupported language
         doc = Document(text, language.abbreviations, focus)
         findings = self.findings(doc, code, notes)
-        return findings, build_edits(doc, findings, language)
+        edits, unsafe = build_edits(doc, findings, language)
+        if unsafe:  # agreement could not be established: the editor decides
+            flagged = {id(f) for f in unsafe}
+            findings = [replace(f, action="flag", message=f"{f.message} (agreement around it could not be "
+                                "established: flagged, not changed)", evidence=dict(f.evidence, protected="agreement"))
+                        if id(f) in flagged else f for f in findings]
+        return findings, edits
 
     def model_stage(self, model: str | Path | None = None):
         """The model stage for ``model`` (kept across calls: models load once)."""

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 import regex
 
 from .detectors import Context, detector as rule
-from .document import Document
+from .document import WORD_RE, Document
 from .language import REGEX_TIMEOUT, Guard, Language
 from .result import Finding
 
@@ -449,3 +449,101 @@ def guillemets(doc: Document, ctx: Context) -> Iterable[Finding]:
                 action="replace", suggestion=new, kind="spacing", priority=2,
                 message=f"{lang.name} quotes with {opening}{closing}, not « »",
             )
+
+
+@rule
+def untranslated_word(doc: Document, ctx: Context) -> Iterable[Finding]:
+    """A common word of the pivot language, rare in this one, left in the text: "rentrée" or
+    "urgences" in English, "commuters" in French (from word-frequency lists). Flagged: a
+    glossary entry says what it should be."""
+    st = doc.search
+    found = set(WORD_RE.findall(st.s)) & ctx.pivot_words
+    if not found:
+        return
+    quoted = _quotes(doc)
+    pattern = regex.compile(r"(?<![\p{L}\p{M}\p{N}])(?:" + "|".join(map(regex.escape, sorted(found))) + r")(?![\p{L}\p{M}\p{N}])")
+    for m in pattern.finditer(st.s):
+        start, end = st.to_text(m.start(), 0), st.to_text(m.end(), 1)
+        word = doc.text[start:end]
+        if not word[:1].islower() or any(q.start <= start < q.end for q in quoted):
+            continue  # a name, a sentence start, or a quoted foreign word
+        yield Finding(
+            rule="untranslated_word", start=start, end=end, text=word, action="flag",
+            suggestion=None, kind="untranslated", priority=1, confidence=0.6,
+            message=f"{word!r} is a common {'/'.join(ctx.language.pivots) or 'foreign'} word and rare in "
+                    f"{ctx.language.name}: left untranslated?",
+        )
+
+
+def _strip_marks(word: str) -> str:
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c)).casefold()
+
+
+def _marks(word: str) -> int:
+    import unicodedata
+
+    return sum(1 for c in unicodedata.normalize("NFD", word) if unicodedata.combining(c))
+
+
+_PARTICLES = {"the": ("Le", "La", "Les", "L’", "L'"), "of": ("de", "De", "d’", "d'", "du", "Du"),
+              "of the": ("du", "Du", "de la", "De la", "des", "Des")}
+
+
+@rule
+def name_spelling(doc: Document, ctx: Context) -> Iterable[Finding]:
+    """One spelling per name in an article: a name written with its accents in one place and
+    without them in another ("Melenchon" beside "Mélenchon") takes the accented form; a
+    particle translated as a word ("Marine The Pen" beside "Le Pen", "Cécile of France" beside
+    "Cécile de France") takes the article's own form. A name with no other form in the article
+    is never touched."""
+    text = doc.text
+    words: dict[str, list[regex.Match]] = {}
+    for m in regex.finditer(r"(?<![\p{L}\p{M}\p{N}'’-])\p{Lu}[\p{Ll}\p{M}'’-]*\p{Ll}[\p{L}\p{M}]*", text):
+        if len(m.group()) >= 4:
+            words.setdefault(m.group(), []).append(m)
+    groups: dict[str, list[str]] = {}
+    for spelling in words:
+        groups.setdefault(_strip_marks(spelling), []).append(spelling)
+    for spellings in groups.values():
+        if len(spellings) < 2:
+            continue
+        canonical = max(spellings, key=lambda w: (_marks(w), len(words[w])))
+        for variant in spellings:
+            if variant == canonical or _marks(variant) >= _marks(canonical):
+                continue
+            if _strip_marks(variant[:1]) == variant[:1].casefold() and variant[1:] == canonical[1:]:
+                continue  # only the capital lost its accent ("Etat"): a typographic convention
+            if len(words[canonical]) < len(words[variant]):
+                continue  # the article mostly writes it this way
+            for m in words[variant]:
+                yield Finding(
+                    rule="name_spelling", start=m.start(), end=m.end(), text=m.group(), action="replace",
+                    suggestion=canonical, kind="name", priority=2, confidence=0.9,
+                    message=f"{m.group()!r} is written {canonical!r} elsewhere in the article",
+                    evidence={"canonical": canonical, "occurrences": len(words[canonical])},
+                )
+    # "The Pen" beside "Le Pen"; "Cécile of France" beside "Cécile de France" (a first name
+    # before "of": "the summit of the Dent Blanche" is English).
+    for m in regex.finditer(r"(?<![\p{L}\p{N}])(?:(?P<first>\p{Lu}[\p{Ll}\p{M}-]+)\s+(?P<p>of(?: the)?|[Tt]he)|(?P<p2>The))"
+                            r"\s+(?P<n>\p{Lu}\p{Ll}[\p{L}\p{M}'’-]+)", text):
+        name = m.group("n")
+        first = m.group("first")
+        particle_word = (m.group("p") or m.group("p2")).casefold()
+        start = m.start("p") if m.group("p") else m.start()
+        for particle in _PARTICLES[particle_word]:
+            sep = "" if particle.endswith(("’", "'")) else " "
+            own = f"{particle}{sep}{name}"
+            if first and particle_word != "the":
+                own_full = f"{first} {own}"
+                if not regex.search(rf"(?<![\p{{L}}\p{{N}}]){regex.escape(own_full)}(?![\p{{L}}\p{{N}}])", text):
+                    continue
+            if regex.search(rf"(?<![\p{{L}}\p{{N}}]){regex.escape(own)}(?![\p{{L}}\p{{N}}])", text):
+                yield Finding(
+                    rule="name_spelling", start=start, end=m.end(), text=text[start : m.end()], action="replace",
+                    suggestion=own, kind="name", priority=2, confidence=0.9,
+                    message=f"{text[start:m.end()]!r} translates the particle of {own!r}, as the article writes it elsewhere",
+                    evidence={"canonical": own},
+                )
+                break
