@@ -229,13 +229,14 @@ class GlossaryIndex:
             evidence["source"] = entry.source
         if groups:
             evidence["groups"] = groups
-        what = f"{matched!r} is a known mistranslation of {entry.term!r}"
+        # Short, and never a template: the entry's note is shown by `explain`.
+        term = suggestion or (_fill(entry.term, groups or {}, self.lang) if "{" in entry.term else entry.term)
+        meaning = f" of {term!r}" if term else ""
+        what = f"{matched!r} is a known mistranslation{meaning}"
         if entry.source:
             what += f" (from {entry.source!r})"
         if score < 100:
-            what = f"{matched!r} looks like a garbled {form!r} ({score:.0f}%), meaning {entry.term!r}"
-        if entry.note:
-            what += f": {entry.note}"
+            what = f"{matched!r} looks like a garbled {form!r} ({score:.0f}%)" + (f", meaning {term!r}" if term else "")
         return Finding(
             rule="glossary",
             start=start,
