@@ -345,7 +345,10 @@ def match(decisions: Decisions, items: list[Item]) -> Match:
         candidates = [i for i in items if i.id not in out.records and i.type == rec["type"]
                       and i.rule == rec.get("rule") and i.entry == rec.get("entry") and i.old == rec["old"]]
         scored = sorted(((round(_similar(rec, i), 3), k, i) for k, i in enumerate(candidates)), reverse=True)
-        if scored and scored[0][0] >= 0.6 and (len(scored) == 1 or scored[1][0] < scored[0][0]):
+        # A long original text found once is itself distinctive (a boilerplate line whose
+        # neighbour changed); a short one needs surroundings that are still similar.
+        unique_long = len(scored) == 1 and len(rec["old"].strip()) >= 16
+        if scored and (unique_long or scored[0][0] >= 0.6) and (len(scored) == 1 or scored[1][0] < scored[0][0]):
             item = scored[0][2]
             out.records[item.id] = rec
             out.moved.append((rec, item))
@@ -414,8 +417,9 @@ def _already_applied(text: str, rec: dict[str, Any]) -> bool:
     if new is None or rec.get("decision") == "reject":
         return False
     before, after = rec.get("before") or "", rec.get("after") or ""
-    return bool(_find_in_context(text, new, before[-12:], after[:12])) if new else \
-        (before[-12:] + after[:12]) in text
+    if not new:  # a deletion is applied when the deleted text is gone
+        return rec["old"] not in text
+    return bool(_find_in_context(text, new, before[-12:], after[:12]))
 
 
 def apply_decisions(text: str, items: list[Item], decisions: Decisions, undecided: str = "skip") -> Applied:

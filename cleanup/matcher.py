@@ -204,7 +204,8 @@ class GlossaryIndex:
             for m in matches:
                 if m.end() <= m.start():
                     continue
-                groups = {k: v for k, v in m.groupdict().items() if v is not None}
+                # An optional group that did not take part fills its field with "" ({pl} singular).
+                groups = {k: v or "" for k, v in m.groupdict().items()}
                 finding = self._finding(
                     doc, ctx, entry, m.start(), m.end(), "", 100.0, entry.pattern.pattern, groups
                 )
