@@ -116,8 +116,8 @@ class Item:
             "id": self.id, "type": self.type, "rule": self.rule, "entry": self.entry, "kind": self.kind,
             "old": self.old, "proposed": self.new, "line": self.line, "column": self.column,
             "start": self.start, "end": self.end, "before": self.before, "after": self.after,
-            "sentence": self.sentence, "sentence_at": self.sentence_at, "message": self.message, "confidence": self.confidence,
-            "alternatives": self.alternatives,
+            "sentence": self.sentence, "sentence_at": self.sentence_at, "message": self.message,
+            "confidence": self.confidence, "alternatives": self.alternatives,
         }
 
 
@@ -395,8 +395,8 @@ class Applied:
         for rec, item in self.moved:
             lines.append(f"{name}:{item.line}:{item.column}: decision {rec['id']} matched by its text "
                          "(the article changed around it)")
-        for rec in self.already:
-            lines.append(f"{name}: decision {rec['id']} is already applied")
+        if self.already:
+            lines.append(f"{name}: {len(self.already)} decision(s) already applied in this text")
         return lines
 
 

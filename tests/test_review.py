@@ -172,3 +172,14 @@ def test_review_and_apply_usage_errors(tmp_path, capsys, monkeypatch, args, mess
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
     assert not (tmp_path / "article.decisions.json").exists()
+
+
+def test_rich_is_imported_only_by_the_terminal_review(tmp_path):
+    shutil.copy(SEED, tmp_path / "article.txt")
+    code = ("import sys; from cleanup.cli import main; main({args}); print('rich' in sys.modules)")
+    for args, expected in [(["--help"], "False"), (["review", "article.txt", "--html", "p.html"], "False"),
+                           (["fix", "article.txt", "-o", "o.txt"], "False"),
+                           (["review", "article.txt"], "True")]:
+        r = subprocess.run([sys.executable, "-c", code.format(args=args)], cwd=tmp_path, capture_output=True,
+                           text=True, input="q\n")
+        assert r.stdout.strip().splitlines()[-1] == expected, (args, r.stdout, r.stderr)

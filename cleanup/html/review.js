@@ -145,8 +145,10 @@
       it.rule + (it.entry ? " · " + it.entry : "") + " · line " + it.line + ", column " + it.column;
     const change = $("d-change");
     change.replaceChildren(document.createTextNode("…" + it.before));
-    change.appendChild(el("del", "", it.old));
-    if (it.proposed !== null) change.appendChild(el("ins", "", it.proposed));
+    if (it.proposed === null) change.appendChild(el("mark", "", it.old));
+    for (const [op, text] of it.proposed === null ? [] : it.segments) {
+      change.appendChild(op === "=" ? document.createTextNode(text) : el(op === "-" ? "del" : "ins", "", text));
+    }
     change.appendChild(document.createTextNode(it.after + "…"));
     $("d-message").textContent = it.message;
     const dl = $("d-evidence");
