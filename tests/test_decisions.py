@@ -4,7 +4,6 @@ bytes, undecided and stale decisions reported (never applied blindly), bad files
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings

@@ -183,3 +183,30 @@ def test_rich_is_imported_only_by_the_terminal_review(tmp_path):
         r = subprocess.run([sys.executable, "-c", code.format(args=args)], cwd=tmp_path, capture_output=True,
                            text=True, input="q\n")
         assert r.stdout.strip().splitlines()[-1] == expected, (args, r.stdout, r.stderr)
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory):
+    from cleanup.testing.lexicon_model import build_model
+
+    data = Path(__file__).parent / "data"
+    return build_model(data / "lexicon_e2e_fr_en.tsv", tmp_path_factory.mktemp("m") / "e2e-fr-en", layout="opus")
+
+
+def test_model_edits_are_explained_and_reviewed_with_their_alternatives(model, tmp_path, capsys):
+    e2e = Path(__file__).parent / "data" / "e2e"
+    shutil.copy(e2e / "mt.en.txt", tmp_path / "article.txt")
+    opts = ["--source", str(e2e / "source.fr.txt"), "--model", str(model), "-g", str(e2e / "glossary.toml")]
+    assert main(["explain", str(tmp_path / "article.txt"), *opts]) == 0
+    out = capsys.readouterr().out
+    assert out.count("rule: retranslate") == 4 and "model='e2e-fr-en'" in out
+    assert main(["review", str(tmp_path / "article.txt"), *opts, "--html", str(tmp_path / "p.html")]) == 0
+    items = _page_data((tmp_path / "p.html").read_text(encoding="utf-8"))["items"]
+    hits = next(i for i in items if i["old"] == "hits" and i["type"] == "change")
+    assert hits["rule"] == "retranslate" and hits["alternatives"] == ["25", "India"]
+    # In the terminal, 1 takes the first alternative.
+    r = subprocess.run([str(BIN), "review", "article.txt", *opts], cwd=tmp_path, input="1\nq\n",
+                       capture_output=True, text=True, env=dict(os.environ, NO_COLOR="1"))
+    assert "  1. 25\n" in r.stdout, r.stdout + r.stderr
+    first = load_decisions(tmp_path / "article.decisions.json").records[0]
+    assert (first["old"], first["decision"], first["replacement"]) == ("hits", "replace", "25")
