@@ -28,7 +28,7 @@ from pathlib import Path
 
 import regex
 
-from .datafile import check_keys, compile_regex, parse_toml, read_bytes
+from .datafile import LazyRegex, check_keys, compile_regex, parse_toml, read_bytes
 from .document import WORD_RE, normalize_token
 from .errors import GlossaryError
 
@@ -41,8 +41,9 @@ KINDS = (
 ENTRY_KEYS = {
     "id", "term", "wrong", "pattern", "source", "kind", "action", "fuzzy", "case",
     "plural", "scope", "require", "forbid", "before", "not_before", "after", "not_after",
-    "note", "must_fire", "must_not_fire",
+    "note", "must_fire", "must_not_fire", "near_miss", "gender", "number",
 }
+NEAR_MISS = ("auto", "flag", "ignore")
 HEADER_KEYS = {"lang", "domain", "description"}
 # [[amend]]: narrow an entry defined in another file (``glossary learn`` writes these).
 AMEND_KEYS = {"entry", "forbid", "not_before", "not_after", "must_fire", "must_not_fire"}
@@ -58,7 +59,7 @@ class Entry:
     id: str
     term: str
     wrong: tuple[str, ...]
-    pattern: regex.Pattern | None
+    pattern: LazyRegex | None
     source: str
     kind: str
     action: str
@@ -68,15 +69,18 @@ class Entry:
     scope: str
     require: tuple[str, ...]
     forbid: tuple[str, ...]
-    before: regex.Pattern | None
-    not_before: regex.Pattern | None
-    after: regex.Pattern | None
-    not_after: regex.Pattern | None
+    before: LazyRegex | None
+    not_before: LazyRegex | None
+    after: LazyRegex | None
+    not_after: LazyRegex | None
     note: str
     must_fire: tuple[str, ...]
     must_not_fire: tuple[str, ...]
     path: Path
     line: int
+    near_miss: str = "auto"  # wrong form found but `require` absent: flag | ignore | auto
+    gender: str = ""  # of the term's head noun ("m"/"f"), for agreement after replacement
+    number: str = ""  # of the term ("s"/"p")
 
     @property
     def where(self) -> str:
@@ -252,12 +256,21 @@ def _parse_entry(item: dict, lang: str, domain: str, path: Path, line: int) -> E
     plural = item.get("plural", True)
     if not isinstance(plural, bool):
         raise fail("plural must be true or false")
+    near_miss = _string(item, "near_miss", where) or "auto"
+    if near_miss not in NEAR_MISS:
+        raise fail(f"near_miss {near_miss!r} is not one of {', '.join(NEAR_MISS)}")
+    gender = _string(item, "gender", where)
+    if gender not in ("", "m", "f"):
+        raise fail(f"gender {gender!r} must be \"m\" or \"f\"")
+    number = _string(item, "number", where)
+    if number not in ("", "s", "p"):
+        raise fail(f"number {number!r} must be \"s\" or \"p\"")
     must_fire = _strings(item, "must_fire", where)
     must_not_fire = _strings(item, "must_not_fire", where)
     if not must_fire or not must_not_fire:
         raise fail(f"entry {eid!r} needs at least one must_fire and one must_not_fire example")
 
-    def rx(name: str) -> regex.Pattern | None:
+    def rx(name: str) -> LazyRegex | None:
         src = _string(item, name, where)
         return compile_regex(path, src, name, line) if src else None
 
@@ -285,6 +298,9 @@ def _parse_entry(item: dict, lang: str, domain: str, path: Path, line: int) -> E
         must_not_fire=tuple(must_not_fire),
         path=path,
         line=line,
+        near_miss=near_miss,
+        gender=gender,
+        number=number,
     )
 
 

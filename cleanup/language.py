@@ -12,7 +12,7 @@ from pathlib import Path
 
 import regex
 
-from .datafile import check_keys, compile_regex, key_line, read_toml
+from .datafile import LazyRegex, check_keys, compile_regex, key_line, read_toml
 from .document import WORD_RE, normalize_token
 from .errors import GlossaryError, UsageError
 from .morphology import MORPHOLOGIES, Morphology, get as get_morphology
@@ -38,8 +38,8 @@ GUARD_KEYS = frozenset({"not_before", "not_after", "require_any"})
 class Guard:
     """Context that shows an untranslated acronym is right as it is."""
 
-    not_before: regex.Pattern | None = None
-    not_after: regex.Pattern | None = None
+    not_before: LazyRegex | None = None
+    not_after: LazyRegex | None = None
     require_any: tuple[str, ...] = ()
 
 
@@ -61,7 +61,7 @@ class Language:
     vowel_sound_prefixes: tuple[str, ...]
     acronyms: dict[str, str]
     acronym_guards: dict[str, Guard]
-    boilerplate: tuple[regex.Pattern, ...]
+    boilerplate: tuple[LazyRegex, ...]
     boilerplate_max_words: int
     morphology: Morphology
     demonyms: dict[str, str] = field(default_factory=dict)

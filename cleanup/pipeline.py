@@ -21,6 +21,7 @@ from .detectors import DETECTORS, Context
 from .document import Document
 from .errors import GlossaryError, ModelError, UsageError
 from .fixer import build_edits
+from .datafile import read_bytes
 from .glossary import Entry, Glossary, apply_amendments, load_glossary
 from .language import Language, detect_language, load_language
 from .matcher import GlossaryIndex
@@ -68,12 +69,21 @@ class LanguagePack:
             self._loaded.append(item)
         else:
             self.paths.append(item)
-        self.__dict__.pop("glossaries", None)
+        self.__dict__.pop("_compiled", None)
         self.__dict__.pop("by_key", None)
-        self.__dict__.pop("index", None)
 
     @cached_property
-    def glossaries(self) -> list[Glossary]:
+    def _compiled(self) -> tuple[list[Glossary], GlossaryIndex]:
+        """Glossaries and their index, from the compiled-glossary cache when the files, the
+        profile and the tool are unchanged (see cleanup.cache), else loaded and checked."""
+        from . import cache
+
+        hashes = [f"{p}\0{hashlib.sha256(read_bytes(p)).hexdigest()}" for p in self.paths]
+        hashes += [f"{g.path}\0{g.sha256}" for g in self._loaded]
+        name = f"{self.language.code}-" + cache.key([_sha256(self.language.path), *hashes])
+        return cache.load_or_build(name, self._build)
+
+    def _build(self) -> tuple[list[Glossary], GlossaryIndex]:
         code = self.language.code
         out = [load_glossary(p, lang=code) for p in self.paths] + self._loaded
         seen: dict[str, Entry] = {}
@@ -84,19 +94,26 @@ class LanguagePack:
                                         f"{seen[entry.key].where}")
                 seen[entry.key] = entry
         apply_amendments(out)  # [[amend]] tables of user glossaries narrow entries of others
-        return out
+        entries = [e for g in out for e in g.entries]
+        return out, GlossaryIndex(entries, self.language)
+
+    @property
+    def glossaries(self) -> list[Glossary]:
+        return self._compiled[0]
 
     @property
     def entries(self) -> list[Entry]:
-        return [e for g in self.glossaries for e in g.entries]
+        return self._compiled[1].entries
 
     @cached_property
     def by_key(self) -> dict[str, Entry]:
         return {e.key: e for e in self.entries}
 
-    @cached_property
+    @property
     def index(self) -> GlossaryIndex:
-        return GlossaryIndex(self.entries, self.language)
+        index = self._compiled[1]
+        index.lang = self.language  # the profile is loaded fresh (its regexes checked) each run
+        return index
 
 
 def load_packs(dirs: list[Path], extra: list[Path] = (), profiles_only: list[Path] = ()) -> dict[str, LanguagePack]:
@@ -264,15 +281,9 @@ _RESULT_LIBRARIES = ("rapidfuzz", "regex", "ctranslate2", "sentencepiece")
 
 def _library_versions() -> dict[str, str]:
     """Versions of the libraries that can change results."""
-    from importlib.metadata import PackageNotFoundError, version
+    from .resources import dist_version
 
-    out = {}
-    for name in _RESULT_LIBRARIES:
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            out[name] = "absent"
-    return out
+    return {name: dist_version(name) for name in _RESULT_LIBRARIES}
 
 
 def _merge_pass(text: str, output: str, earlier: list[Edit], later: list[Edit],
