@@ -372,16 +372,22 @@ class Applied:
     moved: list[tuple[dict[str, Any], Item]]
     conflicts: list[dict[str, Any]]  # replacements overlapping another applied change
     changed_proposals: list[tuple[dict[str, Any], Item]]  # accepted, but the tool now proposes other text
+    undecided_applied: bool = False  # undecided="accept": their proposals were applied
 
     @property
     def complete(self) -> bool:
-        return not (self.undecided or self.stale or self.conflicts or self.changed_proposals)
+        """Nothing undecided and nothing the editor decided to change left unapplied (a rejected
+        change that vanished is reported but changes nothing)."""
+        lost = [r for r in self.stale if r.get("decision") != "reject"]
+        open_items = self.undecided and not self.undecided_applied
+        return not (open_items or lost or self.conflicts or self.changed_proposals)
 
     def report(self, name: str) -> list[str]:
         """One line per thing the editor should know."""
         lines = []
+        what = "undecided, the tool's proposal applied" if self.undecided_applied else "undecided"
         for item in self.undecided:
-            lines.append(f"{name}:{item.line}:{item.column}: undecided: {item.old!r}"
+            lines.append(f"{name}:{item.line}:{item.column}: {what}: {item.old!r}"
                          + (f" -> {item.new!r}" if item.new is not None else " (flag)") + f" [{item.id}]")
         for rec in self.stale:
             lines.append(f"{name}: decision {rec['id']} ({rec.get('decision')} {rec['old']!r}): "
@@ -432,7 +438,7 @@ def apply_decisions(text: str, items: list[Item], decisions: Decisions, undecide
     if undecided not in ("skip", "accept"):
         raise ValueError("undecided must be 'skip' or 'accept'")
     m = match(decisions, items)
-    done = Applied(text, [], [], [], [], m.moved, [], [])
+    done = Applied(text, [], [], [], [], m.moved, [], [], undecided_applied=undecided == "accept")
     edits: list[Edit] = []
     for item in items:
         rec = m.records.get(item.id)

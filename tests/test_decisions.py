@@ -152,7 +152,7 @@ def test_undecided_accept_applies_the_proposals(cleaner, tmp_path, capsys):
     save_decisions(tmp_path / "d.json", d)
     code, out, err = run(capsys, "apply", article, "-d", tmp_path / "d.json", "--undecided", "accept")
     assert code == 0 and out == result.output
-    assert err.count(": undecided: ") == 17
+    assert err.count(": undecided, the tool's proposal applied: ") == 17
 
 
 def test_rescrape_keeps_decisions_and_reports_the_vanished_one(cleaner, tmp_path, capsys):
@@ -258,3 +258,12 @@ def test_check_respects_color(tmp_path, capsys, color):
     out = run(capsys, "check", article, "--color", color)[1]
     assert ("\x1b[" in out) == (color == "always")
     assert out.count("\n") == 18
+
+
+def test_a_vanished_rejection_is_reported_but_blocks_nothing(cleaner):
+    text = "Fears of a wider military climbing grew after the missile strikes.\nOfficials met on Monday."
+    _, items, d = decided(cleaner, text, choose=lambda k, i: ("reject", None))
+    later = "Officials met on Monday."
+    done = apply_decisions(later, items_of(cleaner, later)[1], d)
+    assert done.output == later and [r["old"] for r in done.stale] == ["climbing"]
+    assert done.complete and "no longer exists" in done.report("x")[0]

@@ -163,8 +163,6 @@ def apply_(
         sys.stdout.buffer.flush()
     else:
         write_atomic(output, data)
-    if undecided == Undecided.accept:
-        return EXIT_FINDINGS if (done.stale or done.conflicts or done.changed_proposals) else EXIT_CLEAN
     return EXIT_CLEAN if done.complete else EXIT_FINDINGS
 
 
