@@ -233,7 +233,8 @@ def gather(loaded: list[tuple[str, Decisions]], known: dict[str, Any]):
                 else:
                     rejections[entry].append(Rejection(entry, sentence, at, rec["old"], name))
             elif decision == "reject" and not entry:
-                problems.append(Problem(f"{name}: {rec.get('rule')} {rec['old']!r}", "a rule, not a glossary entry: counted in the statistics only"))
+                problems.append(Problem(f"{name}: {rec.get('rule')} {rec['old']!r}",
+                                        "a rule, not a glossary entry: counted in the statistics only"))
             if decision == "replace":
                 replacements.append((name, rec, (entry or "").split("/", 1)[0] or lang))
     return rejections, replacements, problems
