@@ -29,7 +29,7 @@ test-slow: setup browser
 
 # Headless Chromium for the review page test (Debian's package; playwright drives it).
 browser:
-	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
 # Re-record the locked scores of the annotated sets (tests/scores.json) after an intended change.
 scores: setup
