@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 SEED   := seeds/000_b9882e595d678b98.txt
 
-.PHONY: setup demo test test-slow scores bench eval fuzz clean
+.PHONY: setup demo test test-slow browser scores bench eval fuzz clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,9 +22,14 @@ demo: setup
 test: setup
 	$(PY) -m pytest
 
-# The long guarantee tests (kill tests, 10 MB line, wheel with dependencies): CI runs them too.
-test-slow: setup
+# The long guarantee tests (kill tests, 10 MB line, wheel with dependencies) and the review
+# page in a real browser: CI runs them too.
+test-slow: setup browser
 	$(PY) -m pytest -m "slow and not fuzz" -p no:cacheprovider
+
+# Headless Chromium for the review page test (Debian's package; playwright drives it).
+browser:
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
 # Re-record the locked scores of the annotated sets (tests/scores.json) after an intended change.
 scores: setup

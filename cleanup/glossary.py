@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import regex
@@ -45,7 +45,10 @@ ENTRY_KEYS = {
 }
 NEAR_MISS = ("auto", "flag", "ignore")
 HEADER_KEYS = {"lang", "domain", "description"}
+# [[amend]]: narrow an entry defined in another file (``glossary learn`` writes these).
+AMEND_KEYS = {"entry", "forbid", "not_before", "not_after", "must_fire", "must_not_fire"}
 _ENTRY_HEADER = re.compile(r"^\s*\[\[\s*entry\s*\]\]\s*(?:#.*)?$")
+_AMEND_HEADER = re.compile(r"^\s*\[\[\s*amend\s*\]\]\s*(?:#.*)?$")
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,43 @@ class Entry:
         return f"{self.path}:{self.line}"
 
 
+@dataclass(frozen=True)
+class Amendment:
+    """Exclusions and examples added to an entry of another file: ``forbid`` words are
+    appended, ``not_before`` / ``not_after`` are tried as well as the entry's own."""
+
+    entry: str  # the key of the amended entry
+    forbid: tuple[str, ...]
+    not_before: str
+    not_after: str
+    must_fire: tuple[str, ...]
+    must_not_fire: tuple[str, ...]
+    path: Path
+    line: int
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}"
+
+    def apply(self, entry: Entry) -> Entry:
+        def either(old: regex.Pattern | None, new: str, name: str) -> regex.Pattern | None:
+            if not new:
+                return old
+            source = new if old is None else f"(?:{old.pattern})|(?:{new})"
+            return compile_regex(self.path, source, name, self.line)
+
+        return replace(
+            entry,
+            forbid=entry.forbid + tuple(w for w in self.forbid if w not in entry.forbid),
+            not_before=either(entry.not_before, self.not_before, "not_before"),
+            not_after=either(entry.not_after, self.not_after, "not_after"),
+            must_fire=entry.must_fire + tuple(x for x in self.must_fire if x not in entry.must_fire),
+            must_not_fire=entry.must_not_fire + tuple(x for x in self.must_not_fire if x not in entry.must_not_fire),
+            path=self.path,
+            line=self.line,
+        )
+
+
 @dataclass
 class Glossary:
     lang: str
@@ -91,13 +131,28 @@ class Glossary:
     path: Path
     sha256: str
     entries: list[Entry] = field(default_factory=list)
+    amendments: list[Amendment] = field(default_factory=list)
+
+
+def apply_amendments(glossaries: list[Glossary]) -> None:
+    """Replace every amended entry (in place) by its amended version; an amendment naming
+    no loaded entry is an error naming its file and line."""
+    amendments = [am for g in glossaries for am in g.amendments]
+    if not amendments:
+        return
+    where = {e.key: (g, k) for g in glossaries for k, e in enumerate(g.entries)}
+    for am in amendments:
+        if am.entry not in where:
+            raise GlossaryError(f"{am.where}: [[amend]] names no loaded entry {am.entry!r}")
+        g, k = where[am.entry]
+        g.entries[k] = am.apply(g.entries[k])
 
 
 def load_glossary(path: Path, lang: str | None = None) -> Glossary:
     """Load and validate one glossary file."""
     raw = read_bytes(path)
     data, text = parse_toml(raw, path)
-    check_keys(data, {"glossary", "entry"}, path, text)
+    check_keys(data, {"glossary", "entry", "amend"}, path, text)
     header = data.get("glossary")
     if not isinstance(header, dict) or "lang" not in header:
         raise GlossaryError(f"{path}:1: missing [glossary] table with lang = \"..\"")
@@ -122,7 +177,35 @@ def load_glossary(path: Path, lang: str | None = None) -> Glossary:
             raise GlossaryError(f"{path}:{line}: duplicate id {entry.id!r} (first at line {seen[entry.id]})")
         seen[entry.id] = line
         gloss.entries.append(entry)
+    gloss.amendments = _parse_amendments(data.get("amend", []), path, text)
     return gloss
+
+
+def _parse_amendments(items, path: Path, text: str) -> list[Amendment]:
+    if not isinstance(items, list):
+        raise GlossaryError(f"{path}:1: 'amend' must be an array of tables ([[amend]])")
+    lines = [i for i, line in enumerate(text.splitlines(), 1) if _AMEND_HEADER.match(line)]
+    if len(lines) != len(items):
+        lines = [1] * len(items)
+    out = []
+    for item, line in zip(items, lines):
+        where = f"{path}:{line}"
+        if not isinstance(item, dict):
+            raise GlossaryError(f"{where}: an amendment must be a table ([[amend]])")
+        unknown = set(item) - AMEND_KEYS
+        if unknown:
+            raise GlossaryError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+        key = _string(item, "entry", where, required=True)
+        for name in ("not_before", "not_after"):
+            if item.get(name):
+                compile_regex(path, _string(item, name, where), name, line)
+        out.append(Amendment(
+            entry=key, forbid=tuple(_strings(item, "forbid", where)),
+            not_before=_string(item, "not_before", where), not_after=_string(item, "not_after", where),
+            must_fire=tuple(_strings(item, "must_fire", where)),
+            must_not_fire=tuple(_strings(item, "must_not_fire", where)), path=path, line=line,
+        ))
+    return out
 
 
 def _entry_lines(text: str) -> list[int]:

@@ -332,7 +332,8 @@ class GlossaryIndex:
                     if m.end() <= m.start() or m.span() in seen or not ctx.in_focus(entry, m.start()):
                         continue
                     seen.add(m.span())
-                    groups = {g: v for g, v in m.groupdict().items() if v is not None}
+                    # An optional group that did not take part fills its field with "" ({pl} singular).
+                    groups = {g: v or "" for g, v in m.groupdict().items()}
                     finding = self._finding(doc, ctx, entry, m.start(), m.end(), "", 100.0,
                                             entry.pattern.pattern, groups)
                     if finding:
@@ -371,13 +372,14 @@ class GlossaryIndex:
             evidence["source"] = entry.source
         if groups:
             evidence["groups"] = groups
-        what = f"{matched!r} is a known mistranslation of {entry.term!r}"
+        # Short, and never a template: the entry's note is shown by `explain`.
+        term = suggestion or (_fill(entry.term, groups or {}, self.lang) if "{" in entry.term else entry.term)
+        meaning = f" of {term!r}" if term else ""
+        what = f"{matched!r} is a known mistranslation{meaning}"
         if entry.source:
             what += f" (from {entry.source!r})"
         if score < 100:
-            what = f"{matched!r} looks like a garbled {form!r} ({score:.0f}%), meaning {entry.term!r}"
-        if entry.note:
-            what += f": {entry.note}"
+            what = f"{matched!r} looks like a garbled {form!r} ({score:.0f}%)" + (f", meaning {term!r}" if term else "")
         return Finding(
             rule="glossary",
             start=start,

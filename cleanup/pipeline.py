@@ -23,7 +23,7 @@ from .document import Document
 from .errors import GlossaryError, ModelError, UsageError
 from .fixer import build_edits
 from .datafile import read_bytes
-from .glossary import Entry, Glossary, load_glossary
+from .glossary import Entry, Glossary, apply_amendments, load_glossary
 from .language import Language, detect_language, load_language
 from .matcher import GlossaryIndex
 from .resources import bundled_dir, display_path
@@ -99,6 +99,7 @@ class LanguagePack:
                     raise GlossaryError(f"{entry.where}: entry {entry.key!r} already defined at "
                                         f"{seen[entry.key].where}")
                 seen[entry.key] = entry
+        apply_amendments(out)  # [[amend]] tables of user glossaries narrow entries of others
         entries = [e for g in out for e in g.entries]
         return out, GlossaryIndex(entries, self.language)
 

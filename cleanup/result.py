@@ -154,13 +154,21 @@ class Result:
         return apply_edits(self.text if text is None else text, self.edits)
 
     def to_dict(self, path: str | None = None) -> dict[str, Any]:
+        from .document import Document  # document imports this module
+
+        doc = Document(self.text)
+
+        def located(x: Span) -> dict[str, Any]:
+            line, column = doc.line_col(x.start)
+            return {**x.to_dict(), "line": line, "column": column}
+
         return {
             "schema": SCHEMA,
             "path": path,
             "lang": self.lang,
             "changed": self.changed,
-            "findings": [f.to_dict() for f in self.findings],
-            "edits": [e.to_dict() for e in self.edits],
+            "findings": [located(f) for f in self.findings],
+            "edits": [located(e) for e in self.edits],
             "notes": self.notes,
             "model_skipped": self.model_skipped,
             "signature": self.signature,

@@ -32,6 +32,9 @@ def check_entry(cleaner: Cleaner, entry: Entry, lang: str) -> list[ExampleFailur
         if not any(e.entry == entry.key for e in result.edits):
             failures.append(ExampleFailure(entry, example, "fired but another edit won the span"))
             continue
+        if "{" in entry.term and "{" in result.output and "{" not in example:
+            failures.append(ExampleFailure(entry, example, f"template field left in the text: {result.output!r}"))
+            continue
         if "{" not in entry.term and entry.term.casefold() not in result.output.casefold():
             failures.append(ExampleFailure(entry, example, f"fixed text lacks the term: {result.output!r}"))
         again = cleaner.fix(result.output, lang)

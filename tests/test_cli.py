@@ -74,7 +74,9 @@ def test_fix_diff_plain_when_piped(article, capsys):
 
 def test_fix_diff_colour_forced(article, capsys):
     out = run(capsys, "fix", article, "--diff", "--color", "always")[1]
-    assert "\x1b[32m+" in out and "\x1b[31m-" in out
+    # The changed words are highlighted inside the line (git diff --color-words), the rest is plain.
+    assert "a wider military \x1b[31mclimbing\x1b[0m\x1b[32mescalation\x1b[0m." in out
+    assert "\x1b[31mIndia" not in out and "\x1b[32mIndia" not in out
 
 
 def test_word_diff(article, capsys):

@@ -65,6 +65,8 @@ def _assert_cleans_seed(bindir: Path, work: Path) -> None:
     assert "British Foreign Secretary" in fixed and "tit-for-tat" in fixed
     r = _run(bindir, "cleanup", "glossary", "list", cwd=work)
     assert r.returncode == 0 and "glossaries/en/core.toml" in r.stdout, r.stdout + r.stderr
+    r = _run(bindir, "cleanup", "review", "article.txt", "--html", "page.html", cwd=work)  # package data
+    assert r.returncode == 0 and "window.cleanupReview" in (work / "page.html").read_text(encoding="utf-8"), r.stderr
 
 
 def test_wheel_carries_the_glossaries(wheel):
@@ -73,6 +75,7 @@ def test_wheel_carries_the_glossaries(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     bundled = {p.relative_to(ROOT).as_posix() for p in (ROOT / "glossaries").rglob("*.toml")}
     assert {f"cleanup/{n}" for n in bundled} <= names
+    assert {"cleanup/html/page.html", "cleanup/html/review.css", "cleanup/html/review.js"} <= names
     assert not any(n.startswith(("tests/", "glossaries/")) for n in names)
 
 

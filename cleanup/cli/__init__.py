@@ -19,7 +19,7 @@ except ImportError:  # pragma: no cover
     from click import exceptions as click_exceptions
 
 from ..errors import CleanupError
-from . import commands, glossary, model  # noqa: F401  (they register the commands)
+from . import commands, glossary, model, review  # noqa: F401  (they register the commands)
 from .app import EXIT_CLEAN, EXIT_ERROR, EXIT_INTERNAL, app
 
 __all__ = ["app", "main"]

@@ -153,6 +153,7 @@ def check(
     text_field: a.TextField = "text",
     from_list: a.FromList = None,
     jobs: a.Jobs = None,
+    color: a.ColorOpt = None,
 ) -> int:
     """Report findings; exit 1 if there are any. Nothing is written."""
     from . import runner
@@ -160,9 +161,9 @@ def check(
     paths = runner.read_inputs(inputs or [], from_list)
     config = configure(ctx, lang=lang, glossary=glossary, glossary_dir=glossary_dir, bundled=bundled,
                        skip=skip, only=only, encoding=encoding, max_mb=max_mb,
-                       fix_mojibake=fix_mojibake, edit_quotes=edit_quotes, jobs=jobs)
+                       fix_mojibake=fix_mojibake, edit_quotes=edit_quotes, jobs=jobs, color=color)
     task = runner.Task(command="check", lang=config.lang, encoding=config.encoding, max_mb=config.max_mb,
-                       jsonl=jsonl, text_field=text_field, fmt=fmt.value)
+                       jsonl=jsonl, text_field=text_field, fmt=fmt.value, color=_color(config, sys.stdout))
     return runner.run(paths, task, config.cleaner(), config.cleaner_args(), config.jobs)
 
 
@@ -180,19 +181,46 @@ def explain(
     max_mb: a.MaxMb = None,
     fix_mojibake: a.Mojibake = None,
     edit_quotes: a.EditQuotes = None,
+    source: a.Source = None,
+    source_lang: a.SourceLang = None,
+    model: a.Model = None,
+    beam: a.Beam = None,
+    device: a.DeviceOpt = None,
+    retranslate_sentences: a.Sentences = None,
+    color: a.ColorOpt = None,
 ) -> int:
-    """Explain each change: what, where, which rule or glossary entry, and why."""
+    """Explain each change: what, where, which rule or glossary entry, and why. With --source
+    (and --model), the model's edits are explained too, as `fix` would make them."""
     from .. import render
     from ..textio import read_source
     from .runner import read_inputs
 
     paths = read_inputs(inputs or [], None)
+    if source is not None and len(paths) != 1:
+        raise UsageError("--source goes with one input article")
     config = configure(ctx, lang=lang, glossary=glossary, glossary_dir=glossary_dir, bundled=bundled,
-                       skip=skip, only=only, encoding=encoding, max_mb=max_mb, fix_mojibake=fix_mojibake)
+                       skip=skip, only=only, encoding=encoding, max_mb=max_mb, fix_mojibake=fix_mojibake,
+                       edit_quotes=edit_quotes, source_lang=source_lang, model=model, beam=beam, device=device,
+                       retranslate_sentences=retranslate_sentences, color=color)
+    if config.retranslate_sentences and source is None:
+        raise UsageError("--retranslate-sentences needs --source")
+    if model is not None and source is None:
+        raise UsageError("--model needs --source (the original the spans are re-translated from)")
     cleaner = config.cleaner()
+    source_text = read_source(source, config.encoding, config.max_mb).text if source is not None else None
+
+    def note(key: str) -> str:
+        entry = cleaner.entry(key)
+        return entry.note if entry else ""
+
+    use_color = _color(config, sys.stdout)
     for path in paths:
-        source = read_source(path, config.encoding, config.max_mb)
-        sys.stdout.write(render.explain(cleaner.fix(source.text, config.lang), source.name))
+        text = read_source(path, config.encoding, config.max_mb)
+        result = cleaner.fix(text.text, config.lang, source=source_text,
+                             model=config.model if source is not None else None)
+        if result.model_skipped:
+            sys.stderr.write(f"cleanup: re-translation skipped: {result.model_skipped}\n")
+        sys.stdout.write(render.explain(result, text.name, note, use_color))
     return EXIT_CLEAN
 
 

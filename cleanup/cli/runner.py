@@ -124,7 +124,7 @@ def process(cleaner, task: Task, path: str) -> Outcome:
         if task.fmt == "json":
             done.json = [render.result_json(r, name) for name, r in items]
         else:
-            done.out = "".join(render.finding_lines(r, name) for name, r in items).encode()
+            done.out = "".join(render.finding_lines(r, name, task.color) for name, r in items).encode()
         return done
     skipped = [r.model_skipped for _, r in items if r.model_skipped]
     if skipped:
