@@ -168,8 +168,8 @@ def review_items(result: Result, abbreviations: frozenset[str] = frozenset()) ->
         evidence = dict(x.evidence)
         if type_ == "change":
             new, confidence = x.new, float(evidence.get("confidence", 1.0))
-        else:
-            new, confidence = None, float(x.confidence)
+        else:  # a flag may carry a proposal (a quotation's artefact, a near miss) the editor can accept
+            new, confidence = x.suggestion, float(x.confidence)
         items.append(Item(
             id=digest, type=type_, start=x.start, end=x.end, old=old, new=new, rule=x.rule,
             entry=x.entry, kind=x.kind, message=x.message, confidence=round(confidence, 3),
@@ -277,8 +277,8 @@ def parse_decisions(data: bytes | str, name: str) -> Decisions:
             raise InputError(f"{where}: decision {decision!r} is not one of {', '.join(DECISIONS)} or null")
         if decision == "replace" and not isinstance(rec.get("replacement"), str):
             raise InputError(f"{where}: a 'replace' decision needs a 'replacement' string")
-        if decision == "accept" and rec["type"] != "change":
-            raise InputError(f"{where}: only a change can be accepted; give a flag a 'replace' decision")
+        if decision == "accept" and rec["type"] != "change" and rec.get("proposed") is None:
+            raise InputError(f"{where}: only a proposal can be accepted; give a flag a 'replace' decision")
         if rec["type"] == "editor" and decision not in ("replace", None):
             raise InputError(f"{where}: an editor's change needs a 'replace' decision")
         for key in ("before", "after", "proposed", "rule", "entry", "sentence", "by", "at"):

@@ -193,7 +193,7 @@ class TerminalReview:
             self.console.print(key if key.isprintable() else "")
             same_rule = [i for i in s.pending() if i.rule == item.rule and i.entry == item.entry]
             if key == "a":
-                if item.type != "change":
+                if item.new is None:
                     self.console.print("a flag has no proposal to accept: e types a replacement, r leaves it")
                     continue
                 s.decide([item], "accept")

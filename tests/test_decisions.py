@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from cleanup.cli import main
@@ -36,7 +36,7 @@ def decided(cleaner, text, name="article.txt", choose=None):
     result, items = items_of(cleaner, text)
     d = new_decisions(items, name, result)
     for k, (item, rec) in enumerate(zip(items, d.records)):
-        pick = choose(k, item) if choose else ("accept", None)
+        pick = choose(k, item) if choose else (("accept", None) if item.type == "change" else None)
         if pick:
             decide(rec, pick[0], pick[1], by="ana")
     return result, items, d
@@ -60,6 +60,8 @@ SOME = {1: ("reject", None), 3: ("replace", "Indian-administered Kashmir"), 5: N
 
 
 def some(k, item):
+    if item.type != "change":  # a flag (a quotation, a near miss) has no proposal to accept
+        return None
     return SOME.get(k, ("accept", None))
 
 
@@ -104,7 +106,7 @@ def test_decisions_file_round_trips_and_is_diffable(cleaner, tmp_path):
     ('{"schema": "cleanup.decisions/1", "items": [{"id": "x", "type": "change", "old": "a", "decision": "maybe"}]}',
      "decision 'maybe'"),
     ('{"schema": "cleanup.decisions/1", "items": [{"id": "x", "type": "flag", "old": "a", "decision": "accept"}]}',
-     "only a change can be accepted"),
+     "only a proposal can be accepted"),
     ('{"schema": "cleanup.decisions/1", "items": [{"id": "x", "type": "change", "old": "a", "decision": "replace"}]}',
      "needs a 'replacement'"),
     ("[" * 100000, "invalid JSON"),
@@ -216,6 +218,9 @@ def test_apply_matches_the_decisions_and_is_idempotent(cleaner, picks):
     result, items, d = decided(cleaner, SEED_TEXT, choose=lambda k, i: picks[k])
     done = apply_decisions(SEED_TEXT, items, d)
     assert done.output == by_hand(SEED_TEXT, items, d)
+    # Applying again to its own output changes nothing, unless an editor's replacement wrote
+    # back the very text it replaced (then the decision, which follows the text, applies again).
+    assume(not any(p and p[0] == "replace" and i.old in p[1] for p, i in zip(picks, items)))
     _, again_items = items_of(cleaner, done.output)
     assert apply_decisions(done.output, again_items, d).output == done.output
 

@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 
 import pexpect
+
+from cleanup import Cleaner, Settings
 import pytest
 
 from cleanup.cli import main
@@ -41,7 +43,8 @@ def expected_final(cleaner, text, choices):
 def spawn(folder: Path, *args: str) -> pexpect.spawn:
     env = dict(os.environ, NO_COLOR="1", COLUMNS="160", LINES="50")
     env.pop("CLEANUP_DEBUG", None)
-    return pexpect.spawn(str(BIN), ["review", "article.txt", *args], cwd=str(folder), env=env,
+    # --edit-quotes: the script decides the founding article's 17 changes, quotations included.
+    return pexpect.spawn(str(BIN), ["review", "article.txt", "--edit-quotes", *args], cwd=str(folder), env=env,
                          encoding="utf-8", timeout=60, dimensions=(50, 160))
 
 
@@ -91,10 +94,10 @@ def test_terminal_review_accept_reject_edit_undo_quit_resume_finish(tmp_path, cl
     assert child.exitstatus == 0
 
     choices = {k: "a" for k in range(17)} | {1: "chief diplomat", 2: "r", 3: "r", 5: "r", 16: "r"}
-    expected = expected_final(cleaner, SEED_TEXT, choices)
+    expected = expected_final(Cleaner(settings=Settings(edit_quotes=True)), SEED_TEXT, choices)
     assert final.read_text(encoding="utf-8") == expected
     # The decisions replay to the same bytes.
-    r = subprocess.run([str(BIN), "apply", "article.txt"], cwd=tmp_path, capture_output=True)
+    r = subprocess.run([str(BIN), "apply", "article.txt", "--edit-quotes"], cwd=tmp_path, capture_output=True)
     assert r.returncode == 0, r.stderr
     assert r.stdout == final.read_bytes()
 

@@ -72,6 +72,7 @@ def review(
     encoding: a.Encoding = None,
     max_mb: a.MaxMb = None,
     fix_mojibake: a.Mojibake = None,
+    edit_quotes: a.EditQuotes = None,
     source: a.Source = None,
     source_lang: a.SourceLang = None,
     model: a.Model = None,
@@ -86,7 +87,7 @@ def review(
 
     src, result, abbreviations, config = analyse(
         ctx, article, lang=lang, glossary=glossary, glossary_dir=glossary_dir, bundled=bundled, skip=skip,
-        only=only, encoding=encoding, max_mb=max_mb, fix_mojibake=fix_mojibake, source=source,
+        only=only, encoding=encoding, max_mb=max_mb, fix_mojibake=fix_mojibake, edit_quotes=edit_quotes, source=source,
         source_lang=source_lang, model=model, beam=beam, device=device,
         retranslate_sentences=retranslate_sentences, color=color)
     decisions_path = decisions or default_decisions_path(article)
@@ -132,6 +133,7 @@ def apply_(
     encoding: a.Encoding = None,
     max_mb: a.MaxMb = None,
     fix_mojibake: a.Mojibake = None,
+    edit_quotes: a.EditQuotes = None,
     source: a.Source = None,
     source_lang: a.SourceLang = None,
     model: a.Model = None,
@@ -149,7 +151,7 @@ def apply_(
     loaded = load_decisions(decisions_path)  # before any work: a bad file is exit 2, nothing written
     src, result, abbreviations, _ = analyse(
         ctx, article, lang=lang, glossary=glossary, glossary_dir=glossary_dir, bundled=bundled, skip=skip,
-        only=only, encoding=encoding, max_mb=max_mb, fix_mojibake=fix_mojibake, source=source,
+        only=only, encoding=encoding, max_mb=max_mb, fix_mojibake=fix_mojibake, edit_quotes=edit_quotes, source=source,
         source_lang=source_lang, model=model, beam=beam, device=device,
         retranslate_sentences=retranslate_sentences)
     items = review_items(result, abbreviations)
