@@ -143,13 +143,15 @@ class GlossaryIndex:
     def __getstate__(self):
         state = dict(self.__dict__)
         state["_ac"] = None
+        state.pop("_literals", None)
         state["disabled"] = set()
         state["lang"] = None  # the language pack sets its freshly loaded profile
         return state
 
     def _automata(self):
         if self._ac is None:
-            self._ac = (_automaton(self.keys), _automaton(self.pieces))
+            self._literals = sorted({lit for _, lit in self.patterns if lit})
+            self._ac = (_automaton(self.keys), _automaton(self.pieces), _automaton(self._literals))
         return self._ac
 
     # -- detection ---------------------------------------------------------------------
@@ -157,14 +159,14 @@ class GlossaryIndex:
     def find(self, doc: Document, notes: list[str] | None = None) -> list[Finding]:
         """Findings of every entry. A regex that hits its time limit disables its entry for the
         rest of the run, said once in ``notes`` (a pathological pattern never hangs a run)."""
-        forms_ac, pieces_ac = self._automata()
+        forms_ac, pieces_ac, literals_ac = self._automata()
         ctx = _Context(doc, self)
         found: dict[tuple[int, int, str], Finding] = {}
         for finding in self._find_exact(doc, ctx, forms_ac):
             found.setdefault((finding.start, finding.end, finding.entry), finding)
         for finding in self._find_fuzzy(doc, ctx, found, pieces_ac):
             found.setdefault((finding.start, finding.end, finding.entry), finding)
-        for finding in self._find_patterns(doc, ctx):
+        for finding in self._find_patterns(doc, ctx, literals_ac):
             found.setdefault((finding.start, finding.end, finding.entry), finding)
         for key in sorted(ctx.timeouts - self.disabled):
             self.disabled.add(key)
@@ -310,17 +312,22 @@ class GlossaryIndex:
                         yield finding
                         break
 
-    def _find_patterns(self, doc: Document, ctx: "_Context"):
+    def _find_patterns(self, doc: Document, ctx: "_Context", ac):
         st = doc.search
         text = doc.text
+        where: dict[str, list[int]] = defaultdict(list)  # literal -> text offsets of its occurrences
+        for k, a, _ in _hits(ac, st.s):
+            where[self._literals[k]].append(a)
         for k, literal in self.patterns:
             entry = self.entries[k]
             if entry.key in self.disabled:
                 continue
             if literal is None:
                 windows = [(0, len(text))]
+            elif literal not in where:
+                continue
             else:
-                windows = doc.line_windows(st.to_text(m.start()) for m in _literal_re(literal).finditer(st.s))
+                windows = doc.line_windows(st.to_text(a) for a in where[literal])
             seen: set[tuple[int, int]] = set()
             for lo, hi in windows:
                 try:
@@ -568,15 +575,6 @@ def _item(raw: str) -> tuple[str, bool, str]:
     """A require/forbid item as (search key, is a prefix, as written): "missile*" is a prefix."""
     prefix = raw.endswith("*")
     return search_key(raw[:-1] if prefix else raw), prefix, raw
-
-
-_literal_cache: dict[str, regex.Pattern] = {}
-
-
-def _literal_re(literal: str) -> regex.Pattern:
-    if literal not in _literal_cache:
-        _literal_cache[literal] = regex.compile(regex.escape(literal))
-    return _literal_cache[literal]
 
 
 def required_literal(pattern: str, avoid: frozenset[str] = frozenset(), minimum: int = 3) -> str | None:

@@ -487,6 +487,7 @@ def _marks(word: str) -> int:
     return sum(1 for c in unicodedata.normalize("NFD", word) if unicodedata.combining(c))
 
 
+_APOSTROPHES = ("’", "'")
 _PARTICLES = {"the": ("Le", "La", "Les", "L’", "L'"), "of": ("de", "De", "d’", "d'", "du", "Du"),
               "of the": ("du", "Du", "de la", "De la", "des", "Des")}
 
@@ -525,7 +526,18 @@ def name_spelling(doc: Document, ctx: Context) -> Iterable[Finding]:
                     evidence={"canonical": canonical, "occurrences": len(words[canonical])},
                 )
     # "The Pen" beside "Le Pen"; "Cécile of France" beside "Cécile de France" (a first name
-    # before "of": "the summit of the Dent Blanche" is English).
+    # before "of": "the summit of the Dent Blanche" is English). The article's own forms are
+    # read once: every "<particle> <Name>", with the word before it.
+    own_forms: set[str] = set()
+    for m in regex.finditer(r"(?:(?P<first>\p{Lu}[\p{Ll}\p{M}-]+)\s+)?(?<![\p{L}\p{N}])(?P<p>Le|La|Les|L[’']|[Dd]e la|[Dd]e|[Dd][’']|[Dd]u|[Dd]es)"
+                            r"(?(?<=[’'])|\s+)(?P<n>\p{Lu}\p{Ll}[\p{L}\p{M}'’-]+)", text):
+        particle = m.group("p")
+        form = particle + ("" if particle.endswith(_APOSTROPHES) else " ") + m.group("n")
+        own_forms.add(form)
+        if m.group("first"):
+            own_forms.add(f"{m.group('first')} {form}")
+    if not own_forms:
+        return
     for m in regex.finditer(r"(?<![\p{L}\p{N}])(?:(?P<first>\p{Lu}[\p{Ll}\p{M}-]+)\s+(?P<p>of(?: the)?|[Tt]he)|(?P<p2>The))"
                             r"\s+(?P<n>\p{Lu}\p{Ll}[\p{L}\p{M}'’-]+)", text):
         name = m.group("n")
@@ -535,11 +547,8 @@ def name_spelling(doc: Document, ctx: Context) -> Iterable[Finding]:
         for particle in _PARTICLES[particle_word]:
             sep = "" if particle.endswith(("’", "'")) else " "
             own = f"{particle}{sep}{name}"
-            if first and particle_word != "the":
-                own_full = f"{first} {own}"
-                if not regex.search(rf"(?<![\p{{L}}\p{{N}}]){regex.escape(own_full)}(?![\p{{L}}\p{{N}}])", text):
-                    continue
-            if regex.search(rf"(?<![\p{{L}}\p{{N}}]){regex.escape(own)}(?![\p{{L}}\p{{N}}])", text):
+            wanted = f"{first} {own}" if first and particle_word != "the" else own
+            if wanted in own_forms:
                 yield Finding(
                     rule="name_spelling", start=start, end=m.end(), text=text[start : m.end()], action="replace",
                     suggestion=own, kind="name", priority=2, confidence=0.9,
