@@ -122,6 +122,8 @@ class GlossaryIndex:
         self.fuzzy_lengths = sorted({n for n, _ in self.fuzzy})
         self._fuzzy_choices = {k: [" ".join(f.norms) for f in v] for k, v in self.fuzzy.items()}
         self._fuzzy_lengths = {k: {len(c) + d for c in v for d in range(-2, 3)} for k, v in self._fuzzy_choices.items()}
+        # Buckets whose terms are all capitalised (names): a window must start with a capital.
+        self._fuzzy_capital = {k for k, v in self.fuzzy.items() if all(entries[f.entry].term[:1].isupper() for f in v)}
         # Each piece, with where a window holding it may start: (offset in the form, slack, words).
         targets: dict[str, set[tuple[int, int, int]]] = defaultdict(set)
         short_letters: set[str] = set()  # first letters of forms too short to split into pieces
@@ -270,6 +272,9 @@ class GlossaryIndex:
             if not any((n, chunk[0][0]) in lengths and
                        len(" ".join(chunk[:n])) in lengths[(n, chunk[0][0])] for n in self.fuzzy_lengths):
                 continue  # no form of that word count and first letter has a length within 2
+            if all((n, chunk[0][0]) in self._fuzzy_capital or (n, chunk[0][0]) not in lengths
+                   for n in self.fuzzy_lengths) and not text[st.to_text(ws)].isupper():
+                continue  # only names start with this letter, and this word is not capitalised
             words = st.words(ws, min(len(s), ws + longest + _MAX_GAP * 4))
             first = words[0][2]
             for n in self.fuzzy_lengths:
