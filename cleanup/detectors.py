@@ -39,6 +39,7 @@ class Context:
     settings: Any
     notes: list[str] = field(default_factory=list)
     pivots: Callable[[], frozenset[str]] = frozenset
+    disabled: set[str] = field(default_factory=set)  # data regexes that hit their time limit this run
 
     @property
     def glossary(self) -> "GlossaryIndex":

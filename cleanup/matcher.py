@@ -170,8 +170,7 @@ class GlossaryIndex:
             found.setdefault((finding.start, finding.end, finding.entry), finding)
         for finding in self._find_patterns(doc, ctx, literals_ac):
             found.setdefault((finding.start, finding.end, finding.entry), finding)
-        for key in sorted(ctx.timeouts - self.disabled):
-            self.disabled.add(key)
+        for key in sorted(ctx.timeouts):
             if notes is not None:
                 notes.append(f"glossary entry {key}: a regex hit its {REGEX_TIMEOUT} s limit; "
                              "the entry is off for the rest of this run")
@@ -337,8 +336,9 @@ class GlossaryIndex:
             for lo, hi in windows:
                 try:
                     matches = list(entry.pattern.finditer(text, lo, hi, timeout=REGEX_TIMEOUT))
-                except TimeoutError:
-                    ctx.timeouts.add(entry.key)  # a pathological pattern: no finding, never a hang
+                except TimeoutError:  # a pathological pattern: off for the run, never a hang
+                    ctx.timeouts.add(entry.key)
+                    self.disabled.add(entry.key)
                     break
                 for m in matches:
                     if m.end() <= m.start() or m.span() in seen or not ctx.in_focus(entry, m.start()):
@@ -500,8 +500,9 @@ class _Context:
                     return None
                 if entry.not_after and entry.not_after.search(after, timeout=REGEX_TIMEOUT):
                     return None
-            except TimeoutError:
+            except TimeoutError:  # off for the rest of the run, at once: one time-out, not one per candidate
                 self.timeouts.add(entry.key)
+                self.index.disabled.add(entry.key)
                 return None
         return evidence
 

@@ -68,6 +68,7 @@ class LanguagePack:
     def __init__(self, language: Language):
         self.language = language
         self.paths: list[Path] = []  # glossary files, in precedence order
+        self.disabled: set[str] = set()  # profile regexes that hit their time limit: off for the run
         self._loaded: list[Glossary] = []  # glossaries given already parsed (-g files)
 
     def add(self, item: Path | Glossary) -> None:
@@ -156,7 +157,7 @@ def load_packs(dirs: list[Path], extra: list[Path] = (), profiles_only: list[Pat
     ``profiles_only`` folders contribute language profiles but no glossaries."""
     packs: dict[str, LanguagePack] = {}
     pending: list[tuple[str, Path]] = []
-    for base, with_glossaries in [*((d, False) for d in profiles_only), *((d, True) for d in dirs)]:
+    for base, with_glossaries in [*((d, True) for d in dirs), *((d, False) for d in profiles_only)]:
         base = Path(base)
         if not base.is_dir():
             raise GlossaryError(f"{base}: glossary folder not found")
@@ -220,7 +221,7 @@ class Cleaner:
         """Every enabled detector's findings, sorted by position. Detection only."""
         pack = self.pack(lang)
         ctx = Context(pack.language, lambda: pack.index, self.settings, notes if notes is not None else [],
-                      lambda: pack.pivot_words)
+                      lambda: pack.pivot_words, pack.disabled)
         found: list[Finding] = []
         for name in all_rules():
             if self.settings.enabled(name):

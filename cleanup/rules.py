@@ -210,7 +210,7 @@ def boilerplate_line(doc: Document, ctx: Context) -> Iterable[Finding]:
     Consecutive boilerplate lines make one finding, so their line breaks never overlap."""
     lang = ctx.language
     lines = doc.lines
-    hits = {k: p for k, line in enumerate(lines) if (p := _boilerplate_pattern(line.text, lang))}
+    hits = {k: p for k, line in enumerate(lines) if (p := _boilerplate_pattern(line.text, lang, ctx))}
     k = 0
     while k < len(lines):
         if k not in hits:
@@ -234,17 +234,21 @@ def boilerplate_line(doc: Document, ctx: Context) -> Iterable[Finding]:
         k += 1
 
 
-def _boilerplate_pattern(text: str, lang: Language) -> regex.Pattern | None:
+def _boilerplate_pattern(text: str, lang: Language, ctx: Context):
     stripped = text.strip()
     if not stripped or len(stripped.split()) > lang.boilerplate_max_words:
         return None
     core = stripped.strip("*_#>•·-–— \t")
     for pattern in lang.boilerplate:
+        key = f"{lang.code}/language.toml boilerplate {pattern.pattern!r}"
+        if key in ctx.disabled:
+            continue
         try:
             if pattern.fullmatch(core, timeout=REGEX_TIMEOUT):
                 return pattern
-        except TimeoutError:
-            continue
+        except TimeoutError:  # off for the rest of the run, said once
+            ctx.disabled.add(key)
+            ctx.notes.append(f"{key[:120]}: hit its {REGEX_TIMEOUT} s limit; the pattern is off for the rest of this run")
     return None
 
 

@@ -3,6 +3,7 @@
 The README's "Guarantees" section names these tests.
 """
 
+import shutil
 import unicodedata
 from pathlib import Path
 
@@ -253,3 +254,54 @@ def test_glossary_not_utf8_or_binary(tmp_path, capsys):
     src.write_text(ARTEFACT, encoding="utf-8")
     code, _, err = run(capsys, "fix", src, "-g", g)
     assert code == 2 and str(g) in err and err.count("\n") == 1
+
+
+def test_a_regex_that_times_out_is_disabled_for_the_run_and_said_once(tmp_path, capsys):
+    """Issue 10, cause 4: a context regex that backtracks cost 0.25 s at every candidate (a
+    73 KB article took 416 s). After its first time-out the entry is off for the run."""
+    g = tmp_path / "evil.toml"
+    g.write_text(
+        '[glossary]\nlang = "en"\ndomain = "evil"\n\n[[entry]]\nid = "evil"\nterm = "widget"\n'
+        "wrong = [\"gadget\"]\nbefore = '(a|aa)+$'\nmust_fire = [\"aa gadget\"]\nmust_not_fire = [\"b\"]\n",
+        encoding="utf-8",
+    )
+    line = "The report said " + "a" * 40 + " gadget. "
+    src = tmp_path / "a.txt"
+    src.write_text((line * 200 + "\n") * 3, encoding="utf-8")  # 600 candidates
+    from cleanup import Cleaner
+    from cleanup.datafile import LazyRegex
+
+    cleaner = Cleaner(extra_glossaries=[g])
+    entry = cleaner.pack("en").by_key["en/evil:evil"]
+    runs = []
+    original = LazyRegex.search
+
+    def counted(self, *args, **kwargs):
+        if self is entry.before:
+            runs.append(1)
+        return original(self, *args, **kwargs)
+
+    LazyRegex.search = counted
+    try:
+        first = cleaner.fix(src.read_text(encoding="utf-8"), "en")
+        second = cleaner.fix(src.read_text(encoding="utf-8"), "en")
+    finally:
+        LazyRegex.search = original
+    assert len(runs) == 1  # one time-out, then never run again, whatever the number of candidates
+    assert sum("en/evil:evil" in n for n in first.notes) == 1  # said once
+    assert not any("en/evil:evil" in n for n in second.notes)  # and off afterwards
+    code, out, err = run(capsys, "check", src, "-g", g, "--lang", "en")
+    assert "en/evil:evil" in err and "limit" in err  # check prints the note too
+
+
+def test_a_backtracking_boilerplate_pattern_in_a_profile_is_reported(tmp_path, capsys):
+    from .conftest import ROOT
+
+    shutil.copytree(ROOT / "glossaries" / "en", tmp_path / "en")
+    profile = tmp_path / "en" / "language.toml"
+    text = profile.read_text(encoding="utf-8")
+    profile.write_text(text.replace("lines = [\n", "lines = [\n  '(a|aa)+$',\n", 1), encoding="utf-8")
+    src = tmp_path / "a.txt"
+    src.write_text("The report said the escalation continued.\n" + "a" * 40 + "!\nMore text here.\n", encoding="utf-8")
+    code, _, err = run(capsys, "fix", src, "--no-bundled", "--glossary-dir", tmp_path, "--lang", "en", "-o", tmp_path / "o.txt")
+    assert code == 0 and "boilerplate" in err and "limit" in err
