@@ -235,6 +235,7 @@ _FR_DET_FORMS = {
 _FR_DET_RE = regex.compile(
     r"(?i)(?<![\p{L}\p{N}])(" + "|".join(sorted((regex.escape(d) for d in _FR_DET), key=len, reverse=True))
     + r")(?:(?<=['’])|[ \u00a0]+)$")
+_PRENOMINAL = frozenset({"nouveau", "nouvel", "nouvelle", "premier", "première", "dernier", "dernière"})
 # Masculine -> feminine endings, tried in order (the first known form wins).
 _FR_FEM = (("eux", "euse"), ("teur", "trice"), ("eur", "euse"), ("eur", "eure"), ("if", "ive"), ("er", "ère"),
            ("el", "elle"), ("eil", "eille"), ("en", "enne"), ("on", "onne"), ("et", "ète"), ("et", "ette"),
@@ -251,14 +252,33 @@ def _fr_lexicon():
 
 
 def _fr_known(word: str, lemma_of: str) -> bool:
-    """A known word of the same family: its lemma is the other word's, or shares the stem (the
-    dictionary may read "violente" as a form of "violenter", "lancée" of "lancer")."""
+    """A known word of the same lemma as the other (the dictionary may read an adjective's
+    feminine as a verb form: "violente" -> "violenter" beside "violent")."""
+    if word in _FR_CLOSED or lemma_of in _FR_CLOSED:
+        return False
     sm = _fr_lexicon()
     if not sm.is_known(word, lang="fr"):
         return False
     a, b = sm.lemmatize(word, lang="fr"), sm.lemmatize(lemma_of, lang="fr")
-    stem = min(len(a), len(b), len(word), len(lemma_of)) - 1
-    return a == b or (stem >= 3 and a[:stem] == b[:stem] == word[:stem])
+    return len({_fr_root(a), _fr_root(b), _fr_root(word) if word == a else _fr_root(a)}) == 1
+
+
+def _fr_root(lemma: str) -> str:
+    """A lemma with a verb's or its past participle's ending off: "fixer", "fixé" -> "fix";
+    "violenter", "violent" -> "violent" (the dictionary reads some forms as either)."""
+    for ending in ("er", "é"):
+        if lemma.endswith(ending) and len(lemma) > len(ending) + 2:
+            return lemma[: -len(ending)]
+    return lemma
+
+
+# Closed-class words (prepositions, conjunctions, adverbs, pronouns): they never agree.
+_FR_CLOSED = frozenset("""dans sans sous sur pour par avec entre vers chez contre depuis pendant avant après
+selon malgré outre dès hors parmi très plus moins bien mal aussi encore déjà toujours jamais souvent
+puis donc mais ou et ni car quand comme lorsque puisque si que qui quoi dont où ici là hier demain
+aujourd'hui tôt tard ensemble alors ainsi trop peu assez tant tout tous toutes rien personne chacun
+chacune certains certaines plusieurs lui elle elles eux nous vous ils leur leurs notre nos votre vos
+se ses son sa mes mon ma tes ton ta ces cet cette ce ne pas plus point guère""".split())
 
 
 def _fr_inflect(word: str, gender: str, number: str) -> str | None:
@@ -308,7 +328,23 @@ def _fr_agree(text, start, end, new, gender, number, plural):
     and number ("Le crackdown lancé" -> "La répression lancée"); None where the words that agree
     cannot be established (a participle later in the clause, an unknown gender)."""
     if True:
-        det = _FR_DET_RE.search(text[max(0, start - 8) : start])
+        det = _FR_DET_RE.search(text[max(0, start - 12) : start])
+        if det and det.group(1).casefold() in _PRENOMINAL:  # "le nouveau crackdown": both words agree
+            word_start = start - len(det.group(0))
+            inner = _fr_agree(text, word_start, start + (end - start), text[word_start:start] + new, gender, number, plural)
+            outer_det = _FR_DET_RE.search(text[max(0, word_start - 8) : word_start])
+            if outer_det is None or outer_det.group(1).casefold() in _PRENOMINAL:
+                return inner
+            adjective = _FR_DET_FORMS[det.group(1).casefold()]
+            want = adjective.get((gender, "s")) if not plural else None
+            if want is None:
+                return None
+            lo, hi, out = _fr_agree(text, word_start, end, want + " " + new, gender, number, plural) or (None, None, None)
+            if lo is None:
+                return None
+            if det.group(1)[:1].isupper():
+                out = out[:1].upper() + out[1:]
+            return lo, hi, out
         new_number = "p" if plural else (number or "")
         old_gender, old_number = _FR_DET.get(det.group(1).casefold(), ("", "")) if det else ("", "")
         if plural:
