@@ -24,6 +24,7 @@ from .fixer import build_edits
 from .glossary import Entry, Glossary, load_glossary
 from .language import Language, detect_language, load_language
 from .matcher import GlossaryIndex
+from .precedence import Rank, RankedIndex, rank_glossaries
 from .resources import bundled_dir, display_path
 from .result import Edit, Finding, OffsetMap, Result, apply_edits
 
@@ -68,9 +69,8 @@ class LanguagePack:
             self._loaded.append(item)
         else:
             self.paths.append(item)
-        self.__dict__.pop("glossaries", None)
-        self.__dict__.pop("by_key", None)
-        self.__dict__.pop("index", None)
+        for cached in ("glossaries", "by_key", "ranks", "index"):
+            self.__dict__.pop(cached, None)
 
     @cached_property
     def glossaries(self) -> list[Glossary]:
@@ -94,8 +94,14 @@ class LanguagePack:
         return {e.key: e for e in self.entries}
 
     @cached_property
-    def index(self) -> GlossaryIndex:
-        return GlossaryIndex(self.entries, self.language)
+    def ranks(self) -> dict[str, Rank]:
+        """Entry key -> precedence rank (cleanup/precedence.py): user files over folders over
+        bundled, a specific domain over a general one."""
+        return rank_glossaries(self.glossaries, {id(g) for g in self._loaded}, bundled_dir().resolve())
+
+    @cached_property
+    def index(self) -> RankedIndex:
+        return RankedIndex(GlossaryIndex(self.entries, self.language), self.ranks)
 
 
 def load_packs(dirs: list[Path], extra: list[Path] = (), profiles_only: list[Path] = ()) -> dict[str, LanguagePack]:
