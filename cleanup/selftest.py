@@ -94,7 +94,9 @@ def collisions(cleaner: Cleaner, entries: list[Entry], lang: str) -> list[Exampl
             theirs = [f for f in result.findings if f.entry == other.key]
             if not theirs or any(e.entry == other.key for e in result.edits):
                 continue  # the other entry does not fire here anyway, or it keeps its span
-            takers = {e.entry for e in result.edits if e.entry in mine and any(e.overlaps(f) for f in theirs)}
+            same = {(f.start, f.end, f.suggestion) for f in theirs}  # the same fix is no collision
+            takers = {e.entry for e in result.edits if e.entry in mine and any(e.overlaps(f) for f in theirs)
+                      and (e.start, e.end, e.new) not in same}
             for key in sorted(takers):
                 failures.append(ExampleFailure(
                     mine[key], example, f"wins the must_fire example of {describe_entry(cleaner, other.key)}"))
