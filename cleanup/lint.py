@@ -122,7 +122,7 @@ def _key_line(text_lines: list[str], start: int, end: int, key: str) -> int:
     return start
 
 
-def _read(path: Path, out: list[Problem]) -> _File:
+def _read(path: Path, out: list[Problem], flawed: set[str]) -> _File:
     f = _File(path, display_path(path))
 
     def problem(line: int, rule: str, message: str, key: str = "") -> None:
@@ -178,7 +178,8 @@ def _read(path: Path, out: list[Problem]) -> _File:
             error = compile_error(src)
             if error:
                 problem(_key_line(text_lines, line, end, name), "regex-invalid", f"entry {eid!r}: {name}: {error}", key)
-                del clean[name]
+                del clean[name]  # checked without it; no claim that it lacks a condition
+                flawed.add(key)
                 continue
             slow = backtracking(src)
             if slow:
@@ -370,7 +371,8 @@ def lint(paths: list[Path], allow: Allow | None = None, examples: bool = True) -
 
     report = LintReport()
     problems: list[Problem] = []
-    files = [_read(p, problems) for p in glossary_files(paths)]
+    flawed: set[str] = set()  # entries checked without a condition that did not compile
+    files = [_read(p, problems, flawed) for p in glossary_files(paths)]
     report.files = len(files)
     cleaner = Cleaner(bundled=False)  # the bundled language profiles, no glossaries
     by_lang: dict[str, list[_File]] = defaultdict(list)
@@ -382,7 +384,7 @@ def lint(paths: list[Path], allow: Allow | None = None, examples: bool = True) -
         report.entries += len(entries)
         unique = _duplicates(entries, problems)
         _ambiguous(unique, problems)
-        _common_words(unique, lang, problems)
+        _common_words([e for e in unique if e.key not in flawed], lang, problems)
         if lang not in cleaner.packs:
             profile = next((f.path.parent / "language.toml" for f in group
                             if (f.path.parent / "language.toml").is_file()), None)

@@ -149,7 +149,7 @@ def _inner_repeats(seq) -> list[tuple]:
 
 
 def _branch_overlap(flat: list) -> tuple | None:
-    """In ``(?:x|y)+``: two alternatives made of the same characters (``\w|\d``, ``a|aa``)
+    r"""In ``(?:x|y)+``: two alternatives made of the same characters (``\w|\d``, ``a|aa``)
     split one input in many ways."""
     if len(flat) != 1 or flat[0][0] != C.BRANCH:
         return None
