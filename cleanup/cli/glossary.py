@@ -113,17 +113,56 @@ def glossary_list(ctx: typer.Context, glossary: a.Glossary = None, glossary_dir:
     return EXIT_CLEAN
 
 
-def _matches(entry, query: str) -> bool:
+def _norm(text: str) -> tuple[str, ...]:
     from ..document import WORD_RE, normalize_token
 
-    def norm(text: str) -> tuple[str, ...]:
-        return tuple(normalize_token(m.group()) for m in WORD_RE.finditer(text))
+    return tuple(normalize_token(m.group()) for m in WORD_RE.finditer(text))
 
-    q = norm(query)
+
+def _matches(entry, query: str, q: tuple[str, ...]) -> bool:
     if query in (entry.key, entry.id):
         return True
     names = [entry.term, entry.source, *entry.wrong, *entry.admitted, *(w for _, ws in entry.translations for w in ws)]
-    return bool(q) and any(norm(n) == q for n in names if n)
+    return bool(q) and any(_norm(n) == q for n in names if n)
+
+
+def _describe_entry(e, pack, by_form: dict) -> None:
+    from ..precedence import ordered
+    from ..resources import display_path
+
+    rank = pack.ranks[e.key]
+    print(f"{e.key}  {display_path(e.path)}:{e.line}")
+    print(f"  term: {e.term!r}  kind: {e.kind}  action: {e.action}")
+    if e.wrong:
+        print(f"  wrong: {', '.join(map(repr, e.wrong))}")
+    if e.pattern is not None:
+        print(f"  pattern: {e.pattern.pattern}")
+    if e.source:
+        print(f"  source: {e.source!r}")
+    conds = [f"{k} {list(getattr(e, k))}" for k in ("require", "forbid") if getattr(e, k)]
+    conds += [f"{k} {getattr(e, k).pattern!r}" for k in ("before", "not_before", "after", "not_after") if getattr(e, k)]
+    if conds:
+        print(f"  context ({e.scope}): " + "; ".join(conds))
+    extras = [f"fuzzy {e.fuzzy}" if e.fuzzy else "", "case exact" if e.case_exact else "", "" if e.plural else "no plural"]
+    if any(extras):
+        print("  matching: " + ", ".join(x for x in extras if x))
+    for label, value in (("note", e.note), ("definition", e.definition), ("concept", e.concept)):
+        if value:
+            print(f"  {label}: {value}")
+    if e.admitted:
+        print(f"  admitted: {', '.join(map(repr, e.admitted))}")
+    if e.untested:
+        print(f"  untested: {e.untested}")
+    print(f"  examples: {len(e.must_fire)} must_fire, {len(e.must_not_fire)} must_not_fire")
+    print(f"  precedence: priority {rank.priority} ({rank.describe()})")
+    forms = {_norm(w) for w in e.wrong}
+    rivals = {x.key: x for f in forms for x in by_form.get(f, ()) if x.key != e.key}
+    if rivals:
+        print("  on a shared wrong form, the first wins a tie (same span):")
+        for k, x in enumerate(ordered([e, *rivals.values()], pack.ranks), 1):
+            shared = [w for w in x.wrong if _norm(w) in forms]
+            print(f"    {k}. {x.key} -> {x.term!r} on {', '.join(map(repr, shared))} "
+                  f"(priority {pack.ranks[x.key].priority}, {pack.ranks[x.key].describe()})")
 
 
 @glossary_app.command("show")
@@ -133,55 +172,22 @@ def glossary_show(ctx: typer.Context,
                   lang: LangFilter = None) -> int:
     """Entries by key, id, term, wrong form or source word, with their conditions, examples
     and precedence (which entry wins where two share a wrong form). Exit 1 if none match."""
-    from ..precedence import ordered
-    from ..resources import display_path
-    from ..document import WORD_RE, normalize_token
-
     cleaner = configure(ctx, glossary=glossary, glossary_dir=glossary_dir, bundled=bundled).cleaner()
+    q = _norm(query)
     found = 0
     for code, pack in sorted(cleaner.packs.items()):
         if lang is not None and code != lang:
             continue
-        for e in pack.entries:
-            if not _matches(e, query):
-                continue
+        hits = [e for e in pack.entries if _matches(e, query, q)]
+        if not hits:
+            continue
+        by_form: dict[tuple[str, ...], list] = {}
+        for x in pack.entries:
+            for w in x.wrong:
+                by_form.setdefault(_norm(w), []).append(x)
+        for e in hits:
             found += 1
-            rank = pack.ranks[e.key]
-            print(f"{e.key}  {display_path(e.path)}:{e.line}")
-            print(f"  term: {e.term!r}  kind: {e.kind}  action: {e.action}")
-            if e.wrong:
-                print(f"  wrong: {', '.join(map(repr, e.wrong))}")
-            if e.pattern is not None:
-                print(f"  pattern: {e.pattern.pattern}")
-            if e.source:
-                print(f"  source: {e.source!r}")
-            conds = [f"{k} {list(getattr(e, k))}" for k in ("require", "forbid") if getattr(e, k)]
-            conds += [f"{k} {getattr(e, k).pattern!r}" for k in ("before", "not_before", "after", "not_after") if getattr(e, k)]
-            if conds:
-                print(f"  context ({e.scope}): " + "; ".join(conds))
-            extras = [f"fuzzy {e.fuzzy}" if e.fuzzy else "", "case exact" if e.case_exact else "",
-                      "" if e.plural else "no plural"]
-            if any(extras):
-                print("  matching: " + ", ".join(x for x in extras if x))
-            for label, value in (("note", e.note), ("definition", e.definition), ("concept", e.concept)):
-                if value:
-                    print(f"  {label}: {value}")
-            if e.admitted:
-                print(f"  admitted: {', '.join(map(repr, e.admitted))}")
-            if e.untested:
-                print(f"  untested: {e.untested}")
-            print(f"  examples: {len(e.must_fire)} must_fire, {len(e.must_not_fire)} must_not_fire")
-            print(f"  precedence: priority {rank.priority} ({rank.describe()})")
-            norms = {tuple(normalize_token(m.group()) for m in WORD_RE.finditer(w)) for w in e.wrong}
-            rivals = [x for x in pack.entries if x.key != e.key and any(
-                tuple(normalize_token(m.group()) for m in WORD_RE.finditer(w)) in norms for w in x.wrong)]
-            if rivals:
-                order = ordered([e, *rivals], pack.ranks)
-                print("  on a shared wrong form, the first wins a tie (same span):")
-                for k, x in enumerate(order, 1):
-                    shared = [w for w in x.wrong if tuple(normalize_token(m.group()) for m in WORD_RE.finditer(w)) in norms]
-                    print(f"    {k}. {x.key} -> {x.term!r} on {', '.join(map(repr, shared))} "
-                          f"(priority {pack.ranks[x.key].priority}, {pack.ranks[x.key].describe()})")
+            _describe_entry(e, pack, by_form)
     if not found:
         sys.stderr.write(f"cleanup: no entry matches {query!r}\n")
         return EXIT_FINDINGS
