@@ -41,6 +41,7 @@ OPTIONS: dict[str, Option] = {
     "encoding": Option("str", "utf-8", "input encoding, or 'auto'"),
     "max_mb": Option("float", 64.0, "refuse inputs larger than this many megabytes"),
     "fix_mojibake": Option("bool", False, "repair mojibake instead of only flagging it"),
+    "edit_quotes": Option("bool", False, "edit inside quotations too (default: flag them)"),
     "model": Option("str", None, "model folder, .argosmodel or registered name"),
     "beam": Option("int", 4, "beam size for re-translation"),
     "device": Option("choice", "auto", "device for the model", ("auto", "cpu", "cuda")),
@@ -78,6 +79,7 @@ class Config:
         from .pipeline import Settings
 
         return Settings(skip=tuple(self.skip), only=tuple(self.only), fix_mojibake=self.fix_mojibake,
+                        edit_quotes=self.edit_quotes,
                         beam=self.beam, device=self.device,
                         retranslate_sentences=self.retranslate_sentences, source_lang=self.source_lang)
 

@@ -75,10 +75,47 @@ def check_keys(table: dict, allowed: set[str] | frozenset[str], path: Path, text
                     f"known: {', '.join(sorted(allowed))}")
 
 
-def compile_regex(path: Path, pattern: str, where: str, line: int | None = None) -> regex.Pattern:
-    """Compile a data-supplied regex (run later with a time limit); errors name file:line."""
+class LazyRegex:
+    """A data-supplied regex: checked when its file is loaded, compiled again only on first use
+    after being read back from the compiled-glossary cache (it pickles as its source), so
+    start-up never compiles the thousands of context regexes a run may never need."""
+
+    __slots__ = ("pattern", "_compiled")
+
+    def __init__(self, pattern: str, compiled: regex.Pattern | None = None):
+        self.pattern = pattern
+        self._compiled = compiled
+
+    @property
+    def compiled(self) -> regex.Pattern:
+        if self._compiled is None:
+            self._compiled = regex.compile(self.pattern, regex.V0)
+        return self._compiled
+
+    def search(self, *args, **kwargs):
+        return self.compiled.search(*args, **kwargs)
+
+    def finditer(self, *args, **kwargs):
+        return self.compiled.finditer(*args, **kwargs)
+
+    def fullmatch(self, *args, **kwargs):
+        return self.compiled.fullmatch(*args, **kwargs)
+
+    def __getstate__(self):
+        return self.pattern
+
+    def __setstate__(self, state):
+        self.pattern = state
+        self._compiled = None
+
+    def __repr__(self) -> str:
+        return f"LazyRegex({self.pattern!r})"
+
+
+def compile_regex(path: Path, pattern: str, where: str, line: int | None = None) -> LazyRegex:
+    """Check a data-supplied regex (run later with a time limit); errors name file:line."""
     try:
-        return regex.compile(pattern, regex.V0)
+        return LazyRegex(pattern, regex.compile(pattern, regex.V0))
     except (regex.error, OverflowError, RecursionError, ValueError) as exc:
         loc = f"{path}:{line}" if line else str(path)
         raise GlossaryError(f"{loc}: bad regex in {where}: {exc}") from None

@@ -30,6 +30,96 @@ def normalize_token(token: str) -> str:
     return unicodedata.normalize("NFKC", token).casefold()
 
 
+# Separators that may stand between the words of a multi-word form ("tat-tray", "tat tray",
+# "Tat – Tray", "secrétaire à l'intérieur"): mapped to a space in the search text.
+GAP_CHARS = " \t\u00a0\u202f-‐‑‒–'’"
+_TO_SPACE = str.maketrans({c: " " for c in GAP_CHARS})
+
+
+def search_key(text: str) -> str:
+    """A phrase as the search text holds it: normalised words separated by single spaces."""
+    return " ".join(normalize_token(m.group()) for m in WORD_RE.finditer(text))
+
+
+class SearchText:
+    """The text as matchers search it: normalised (NFKC, case-folded) words, separators as
+    spaces. Usually the same length as the text (one case-fold of the whole text, offsets
+    unchanged); when normalising changes lengths (NFD text, "ß", ligatures), it is built word
+    by word and offsets are mapped through the words' boundaries."""
+
+    def __init__(self, text: str):
+        self.text = text
+        folded = text.casefold()
+        if len(folded) == len(text) and (text.isascii() or unicodedata.is_normalized("NFKC", text)):
+            self.s = folded.translate(_TO_SPACE)
+            self.identity = True
+            return
+        self.identity = False
+        parts, pos, spos = [], 0, 0
+        self._s_starts: list[int] = []
+        self._s_ends: list[int] = []
+        self._o_starts: list[int] = []
+        self._o_ends: list[int] = []
+        for m in WORD_RE.finditer(text):
+            gap = text[pos : m.start()].translate(_TO_SPACE)
+            norm = normalize_token(m.group())
+            parts += (gap, norm)
+            spos += len(gap)
+            self._s_starts.append(spos)
+            self._o_starts.append(m.start())
+            spos += len(norm)
+            self._s_ends.append(spos)
+            self._o_ends.append(m.end())
+            pos = m.end()
+        parts.append(text[pos:].translate(_TO_SPACE))
+        self.s = "".join(parts)
+        self._s_len = len(self.s)
+
+    def to_text(self, spos: int, side: int = 0) -> int:
+        """Text offset of a search-text offset at a word boundary (side 0: a start, 1: an end)."""
+        if self.identity:
+            return spos
+        starts, ends = (self._s_starts, self._o_starts) if side == 0 else (self._s_ends, self._o_ends)
+        k = bisect.bisect_left(starts, spos)
+        if k < len(starts) and starts[k] == spos:
+            return ends[k]
+        # not a word boundary (a gap): shift by the nearest word before it
+        k = bisect.bisect_right(self._s_ends, spos) - 1
+        if k < 0:
+            return spos
+        return self._o_ends[k] + (spos - self._s_ends[k])
+
+    def to_search(self, pos: int) -> int:
+        """Search-text offset of a text offset (at or between words)."""
+        if self.identity:
+            return pos
+        k = bisect.bisect_right(self._o_ends, pos) - 1
+        if k >= 0 and pos < self._o_ends[k]:  # inside word k: its start
+            return self._s_starts[k] if pos == self._o_starts[k] else self._s_starts[k] + min(
+                pos - self._o_starts[k], self._s_ends[k] - self._s_starts[k])
+        if k < 0:
+            return pos
+        return self._s_ends[k] + (pos - self._o_ends[k])
+
+    def words(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        """The words of the search text lying in [start, end): (start, end, norm)."""
+        return [(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(self.s, start, end)]
+
+    def is_word_char(self, spos: int) -> bool:
+        return 0 <= spos < len(self.s) and _IS_WORD(self.s[spos])
+
+
+_WORD_CHARS: dict[str, bool] = {}
+
+
+def _IS_WORD(ch: str) -> bool:
+    """Letters, marks and digits (WORD_RE's characters), memoised per character."""
+    known = _WORD_CHARS.get(ch)
+    if known is None:
+        known = _WORD_CHARS[ch] = unicodedata.category(ch)[0] in "LMN"
+    return known
+
+
 @dataclass(frozen=True, slots=True)
 class Token:
     start: int
@@ -51,6 +141,34 @@ class Document:
 
     text: str
     abbreviations: frozenset[str] = field(default_factory=frozenset)
+    # Where detection looks (None: everywhere). A later pass of ``fix`` looks only around the
+    # edits of the pass before; detectors skip candidates outside these spans.
+    focus: list[Span] | None = None
+
+    def in_focus(self, offset: int) -> bool:
+        if self.focus is None:
+            return True
+        k = bisect.bisect_right(self._focus_starts, offset) - 1
+        return k >= 0 and offset <= self.focus[k].end
+
+    @cached_property
+    def _focus_starts(self) -> list[int]:
+        return [s.start for s in self.focus or ()]
+
+    def line_windows(self, offsets) -> list[tuple[int, int]]:
+        """For text offsets: the line holding each, extended to the end of the next line
+        (lookaheads may look past a line break), merged and sorted."""
+        starts = self.line_starts
+        windows: list[list[int]] = []
+        for off in sorted(set(offsets)):
+            k = bisect.bisect_right(starts, off) - 1
+            lo = starts[k]
+            hi = starts[k + 2] if k + 2 < len(starts) else len(self.text)
+            if windows and lo <= windows[-1][1]:
+                windows[-1][1] = max(windows[-1][1], hi)
+            else:
+                windows.append([lo, hi])
+        return [(a, b) for a, b in windows]
 
     @cached_property
     def line_starts(self) -> list[int]:
@@ -129,6 +247,10 @@ class Document:
             return False
         w = word.group(1)
         return len(w) == 1 or w in self.abbreviations or w.casefold() in self.abbreviations
+
+    @cached_property
+    def search(self) -> SearchText:
+        return SearchText(self.text)
 
     @cached_property
     def tokens(self) -> list[Token]:

@@ -205,7 +205,13 @@ def _nth(text: str, needle: str, n: int) -> int:
     return pos
 
 
+_TYPOGRAPHY = str.maketrans({"’": "'", "\u00a0": " ", "\u202f": " "})
+
+
 def _accepted(output: str, lo: int, hi: int, a: Annotation) -> bool:
+    """Typographic variants are equivalent: ’ and ', no-break and ordinary spaces."""
+    output = output.translate(_TYPOGRAPHY)
+    a = Annotation(a.wrong.translate(_TYPOGRAPHY), a.n, [x.translate(_TYPOGRAPHY) for x in a.accept], a.kind)
     region = output[lo:hi]
     if a.wrong.strip() and regex.search(rf"(?<!\w){regex.escape(a.wrong.strip())}(?!\w)", region, regex.I):
         return False

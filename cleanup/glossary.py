@@ -28,7 +28,7 @@ from pathlib import Path
 
 import regex
 
-from .datafile import check_keys, compile_regex, key_line, parse_toml, read_bytes
+from .datafile import LazyRegex, check_keys, compile_regex, key_line, parse_toml, read_bytes
 from .document import WORD_RE, normalize_token
 from .errors import GlossaryError
 
@@ -43,7 +43,7 @@ KINDS = (
 MATCH_KEYS = (
     "id", "term", "wrong", "pattern", "source", "kind", "action", "fuzzy", "case",
     "plural", "scope", "require", "forbid", "before", "not_before", "after", "not_after",
-    "note", "must_fire", "must_not_fire",
+    "note", "must_fire", "must_not_fire", "near_miss", "gender", "number",
 )
 # Term-base data the matcher ignores, kept so that a TBX/CSV import loses nothing:
 # concept (TBX concept id), definition, admitted (admitted synonyms of the term), forbidden
@@ -55,6 +55,7 @@ ENTRY_KEYS = set(MATCH_KEYS) | set(META_KEYS)
 # the domains named in GENERAL_DOMAINS); source_lang: the language of the entries' `source` words.
 HEADER_KEYS = {"lang", "domain", "description", "general", "source_lang"}
 GENERAL_DOMAINS = frozenset({"core", "general", "common"})
+NEAR_MISS = ("auto", "flag", "ignore")
 _ENTRY_HEADER = re.compile(r"^\s*\[\[\s*entry\s*\]\]\s*(?:#.*)?$")
 
 
@@ -66,7 +67,7 @@ class Entry:
     id: str
     term: str
     wrong: tuple[str, ...]
-    pattern: regex.Pattern | None
+    pattern: LazyRegex | None
     source: str
     kind: str
     action: str
@@ -76,15 +77,18 @@ class Entry:
     scope: str
     require: tuple[str, ...]
     forbid: tuple[str, ...]
-    before: regex.Pattern | None
-    not_before: regex.Pattern | None
-    after: regex.Pattern | None
-    not_after: regex.Pattern | None
+    before: LazyRegex | None
+    not_before: LazyRegex | None
+    after: LazyRegex | None
+    not_after: LazyRegex | None
     note: str
     must_fire: tuple[str, ...]
     must_not_fire: tuple[str, ...]
     path: Path
     line: int
+    near_miss: str = "auto"  # wrong form found but `require` absent: flag | ignore | auto
+    gender: str = ""  # of the term's head noun ("m"/"f"), for agreement after replacement
+    number: str = ""  # of the term ("s"/"p")
     # Term-base metadata (META_KEYS): not used for matching.
     concept: str = ""
     definition: str = ""
@@ -205,6 +209,15 @@ def parse_entry(item: dict, lang: str, domain: str, path: Path, line: int) -> En
     plural = item.get("plural", True)
     if not isinstance(plural, bool):
         raise fail("plural must be true or false")
+    near_miss = _string(item, "near_miss", where) or "auto"
+    if near_miss not in NEAR_MISS:
+        raise fail(f"near_miss {near_miss!r} is not one of {', '.join(NEAR_MISS)}")
+    gender = _string(item, "gender", where)
+    if gender not in ("", "m", "f"):
+        raise fail(f"gender {gender!r} must be \"m\" or \"f\"")
+    number = _string(item, "number", where)
+    if number not in ("", "s", "p"):
+        raise fail(f"number {number!r} must be \"s\" or \"p\"")
     must_fire = _strings(item, "must_fire", where)
     must_not_fire = _strings(item, "must_not_fire", where)
     untested = _string(item, "untested", where)
@@ -215,7 +228,7 @@ def parse_entry(item: dict, lang: str, domain: str, path: Path, line: int) -> En
     if not set(forbidden) <= set(wrong):
         raise fail(f"'forbidden' lists forms that are not in 'wrong': {sorted(set(forbidden) - set(wrong))}")
 
-    def rx(name: str) -> regex.Pattern | None:
+    def rx(name: str) -> LazyRegex | None:
         src = _string(item, name, where)
         return compile_regex(path, src, name, line) if src else None
 
@@ -243,6 +256,9 @@ def parse_entry(item: dict, lang: str, domain: str, path: Path, line: int) -> En
         must_not_fire=tuple(must_not_fire),
         path=path,
         line=line,
+        near_miss=near_miss,
+        gender=gender,
+        number=number,
         concept=_string(item, "concept", where),
         definition=_string(item, "definition", where),
         admitted=tuple(_strings(item, "admitted", where)),

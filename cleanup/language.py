@@ -12,7 +12,7 @@ from pathlib import Path
 
 import regex
 
-from .datafile import check_keys, compile_regex, key_line, read_toml
+from .datafile import LazyRegex, check_keys, compile_regex, key_line, read_toml
 from .document import WORD_RE, normalize_token
 from .errors import GlossaryError, UsageError
 from .morphology import MORPHOLOGIES, Morphology, get as get_morphology
@@ -22,8 +22,11 @@ REGEX_TIMEOUT = 0.25  # seconds; bounds any data-supplied pattern (see Guarantee
 SCHEMA: dict[str, dict[str, type] | type] = {
     "language": {"code": str, "name": str, "pivots": list, "stopwords": list,
                  "abbreviations": list, "morphology": str},
-    "numbers": {"decimal": str, "thousands": str, "percent_space": bool, "units": str},
-    "punctuation": {"space_before": str},
+    "numbers": {"decimal": str, "thousands": str, "percent_space": bool, "units": str,
+                "currency_after": bool, "clock": str, "count_exclude": str},
+    "currencies": dict,  # free keys: symbol -> the currency's name in this language ("$" = "dollars")
+    "punctuation": {"space_before": str, "quotes": str, "nbsp": str},
+    "acronym_plurals": {"countable": list, "after": list},
     "articles": {"before_vowel": dict, "before_consonant": dict,
                  "consonant_sound_prefixes": list, "vowel_sound_prefixes": list},
     "untranslated_acronyms": dict,  # free keys: acronym -> target form
@@ -38,8 +41,8 @@ GUARD_KEYS = frozenset({"not_before", "not_after", "require_any"})
 class Guard:
     """Context that shows an untranslated acronym is right as it is."""
 
-    not_before: regex.Pattern | None = None
-    not_after: regex.Pattern | None = None
+    not_before: LazyRegex | None = None
+    not_after: LazyRegex | None = None
     require_any: tuple[str, ...] = ()
 
 
@@ -61,11 +64,19 @@ class Language:
     vowel_sound_prefixes: tuple[str, ...]
     acronyms: dict[str, str]
     acronym_guards: dict[str, Guard]
-    boilerplate: tuple[regex.Pattern, ...]
+    boilerplate: tuple[LazyRegex, ...]
     boilerplate_max_words: int
     morphology: Morphology
     demonyms: dict[str, str] = field(default_factory=dict)
     pivots: tuple[str, ...] = ()
+    currency_after: bool = False  # "800 millions de dollars" (French) vs "$800 million" (English)
+    currencies: dict[str, str] = field(default_factory=dict)
+    clock: str = ""  # how this language writes times: "12h" (1:30pm) or "24h" (13 h 30)
+    count_exclude: str = ""  # regex of words after which "1,200" may be a decimal (units, currencies)
+    quotes: str = ""  # this language's quotation marks, opening then closing ("“”")
+    nbsp: str = "\u00a0"  # the space this language puts before ; : ! ? (where it does)
+    countable_acronyms: frozenset[str] = frozenset()  # "NGO" -> "several NGOs"
+    plural_words: frozenset[str] = frozenset()  # words after which a countable acronym is plural
 
     def starts_with_vowel_sound(self, word: str) -> bool:
         low = word.casefold()
@@ -156,6 +167,14 @@ def load_language(path: Path) -> Language:
         morphology=get_morphology(morph),
         demonyms=mapping("demonyms"),
         pivots=tuple(strings("language", "pivots")),
+        currency_after=bool(numbers.get("currency_after", False)),
+        currencies=mapping("currencies"),
+        clock=numbers.get("clock", ""),
+        count_exclude=numbers.get("count_exclude", ""),
+        quotes=data.get("punctuation", {}).get("quotes", ""),
+        nbsp=data.get("punctuation", {}).get("nbsp", "\u00a0"),
+        countable_acronyms=frozenset(strings("acronym_plurals", "countable")),
+        plural_words=frozenset(w.casefold() for w in strings("acronym_plurals", "after")),
     )
 
 

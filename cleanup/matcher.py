@@ -1,21 +1,29 @@
-"""Glossary detection: a token index for exact forms, rapidfuzz on indexed candidates.
+"""Glossary detection: one Aho-Corasick scan finds every candidate, exact checks confirm it.
 
-Exact matching never loops over entries: every wrong form is indexed by its first token, so
-each text token costs one dict lookup. Fuzzy entries (their wrong forms and their term, so
-that near-misses of a name are caught too) are bucketed by (token count, first letter), and
-rapidfuzz's ``process.extract`` compares a text window with that bucket only.
+The document's search text (``Document.search``: case-folded, NFKC, separators as spaces) is
+scanned once by an automaton holding every wrong form's first word or first two words (with
+the plural variants the language's morphology allows). Each hit is then checked at its place
+only: the remaining words, the gaps between words ("tat-tray", "Tat - Tray"), case-exact
+spellings, and the entry's context. Context words (``require``/``forbid``) are found by a
+second automaton, run once per paragraph that needs it. A ``pattern`` entry's regex runs only
+on the lines where a literal every match must contain occurs. Fuzzy entries (garbled names) are
+found by the pigeonhole principle: a window within the fuzzy cut-off of a form contains one of
+the form's pieces verbatim, so an automaton of pieces proposes the windows rapidfuzz scores.
+Nothing loops over entries or over every word of the text: the cost per megabyte does not grow
+with the glossary.
 """
 
 from __future__ import annotations
 
+import bisect
+import re as _re
 from collections import defaultdict
 from dataclasses import dataclass
 
 import regex
-from rapidfuzz import fuzz, process
 
 from .detectors import Context, detector
-from .document import WORD_RE, Document, normalize_token
+from .document import WORD_RE, Document, SearchText, normalize_token, search_key
 from .glossary import Entry
 from .language import REGEX_TIMEOUT, Language
 from .result import Finding
@@ -25,169 +33,277 @@ _MAX_GAP = 3
 _CONTEXT_CHARS = 200
 
 
-@dataclass(frozen=True, slots=True)
-class Form:
-    """One wrong form of an entry, tokenized."""
-
-    norms: tuple[str, ...]
-    words: tuple[str, ...]  # original spelling, for case-exact entries
-    text: str
-    entry: Entry
-
-
-def _tokenize(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    words = tuple(m.group() for m in WORD_RE.finditer(text))
-    return tuple(normalize_token(w) for w in words), words
-
-
 @detector
 def glossary(doc: Document, ctx: Context):
     """Glossary entries (glossaries/<lang>/*.toml), exact and fuzzy."""
     return ctx.glossary.find(doc, ctx.notes)
 
 
+@dataclass(frozen=True, slots=True)
+class Form:
+    """One wrong form of an entry: its normalised words, original spelling, and the plural
+    suffix the key it was indexed under puts on the last word ("" for none)."""
+
+    norms: tuple[str, ...]
+    words: tuple[str, ...]
+    text: str
+    entry: int  # index into GlossaryIndex.entries
+    suffix: str = ""
+
+
+def _automaton(keys: list[str]):
+    """An automaton finding every key (an empty key, e.g. a context item without letters,
+    becomes one that never occurs: texts hold no NUL)."""
+    import ahocorasick_rs
+
+    keys = [k or "\0\0" for k in keys]
+    return ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.Standard) if keys else None
+
+
+def _hits(ac, s: str, start: int = 0, end: int | None = None):
+    """(key index, start, end) of every occurrence, overlapping ones included."""
+    if ac is None:
+        return []
+    if start or end is not None:
+        sub = s[start:end]
+        return [(k, a + start, b + start) for k, a, b in ac.find_matches_as_indexes(sub, overlapping=True)]
+    return ac.find_matches_as_indexes(s, overlapping=True)
+
+
 class GlossaryIndex:
-    """All entries of one language, indexed for matching."""
+    """All entries of one language, indexed for matching. Picklable (the automata are rebuilt
+    on first use), so a compiled index can be cached on disk."""
 
     def __init__(self, entries: list[Entry], lang: Language):
         self.lang = lang
-        self.morph = lang.morphology
         self.entries = entries
-        # One-token forms by their token; longer forms by their first two tokens.
-        self.exact: dict[str | tuple[str, str], list[Form]] = defaultdict(list)
-        self.fuzzy: dict[tuple[int, str], list[Form]] = defaultdict(list)
-        self.patterns: list[Entry] = []
+        self.disabled: set[str] = set()  # entries whose regex hit its time limit: off for the run
+        morph = lang.morphology
+        keys: dict[str, list[Form]] = defaultdict(list)
         self.terms: set[tuple[str, ...]] = set()
-        for entry in entries:
-            self.terms.add(_tokenize(entry.term)[0])
+        self.patterns: list[tuple[int, str | None]] = []  # (entry, required literal key)
+        fuzzy_forms: list[Form] = []
+        for k, entry in enumerate(entries):
+            self.terms.add(_norms(entry.term))
             if entry.pattern is not None:
-                self.patterns.append(entry)
+                self.patterns.append((k, required_literal(entry.pattern.pattern, lang.stopwords)))
+            pluralizable = entry.plural and not entry.case_exact and morph.pluralizable(entry.term)
             for w in entry.wrong:
-                norms, words = _tokenize(w)
-                form = Form(norms, words, w, entry)
-                self.exact[norms[0] if len(norms) == 1 else norms[:2]].append(form)
+                norms = _norms(w)
+                words = tuple(m.group() for m in WORD_RE.finditer(w))
+                lasts = [("", norms[-1])]
+                if pluralizable and len(norms) <= 2:  # longer forms: the plural is checked at the hit
+                    lasts += [(sfx, norms[-1] + sfx) for sfx in morph.plural_suffixes
+                              if morph.plural_suffix(norms[-1] + sfx, norms[-1]) == sfx]
+                for sfx, last in lasts:
+                    head = norms[:-1] + (last,) if len(norms) <= 2 else norms[:2]
+                    form = Form(norms, words, w, k, sfx)
+                    for key in _gap_variants(head):
+                        keys[key].append(form)
                 if entry.fuzzy:
-                    self.fuzzy[(len(norms), norms[0][0])].append(form)
+                    fuzzy_forms.append(Form(norms, words, w, k))
             if entry.fuzzy and entry.wrong:
-                norms, words = _tokenize(entry.term)
+                norms = _norms(entry.term)
                 if norms:
-                    self.fuzzy[(len(norms), norms[0][0])].append(Form(norms, words, entry.term, entry))
-        for forms in self.exact.values():
-            forms.sort(key=lambda f: -len(f.norms))
+                    fuzzy_forms.append(Form(norms, tuple(m.group() for m in WORD_RE.finditer(entry.term)), entry.term, k))
+        for forms in keys.values():
+            forms.sort(key=lambda f: (-len(f.norms), f.entry))
+        self.keys = list(keys)
+        self.key_forms = [keys[key] for key in self.keys]
+        # Context items: one automaton for every require/forbid item of every entry.
+        self.context = [(tuple(_item(x) for x in e.require), tuple(_item(x) for x in e.forbid))
+                        for e in entries]
+        self.position = {e.key: k for k, e in enumerate(entries)}
+        self.auto_flag = [_distinctive(e, lang.code) for e in entries]
+        # Fuzzy: buckets by (word count, first letter), and the pieces that propose windows.
+        self.fuzzy: dict[tuple[int, str], list[Form]] = defaultdict(list)
+        for form in fuzzy_forms:
+            self.fuzzy[(len(form.norms), form.norms[0][0])].append(form)
         self.fuzzy_lengths = sorted({n for n, _ in self.fuzzy})
         self._fuzzy_choices = {k: [" ".join(f.norms) for f in v] for k, v in self.fuzzy.items()}
+        self._fuzzy_lengths = {k: {len(c) + d for c in v for d in range(-2, 3)} for k, v in self._fuzzy_choices.items()}
+        # Each piece, with where a window holding it may start: (offset in the form, slack, words).
+        targets: dict[str, set[tuple[int, int, int]]] = defaultdict(set)
+        short_letters: set[str] = set()  # first letters of forms too short to split into pieces
+        for form in fuzzy_forms:
+            placed = _pieces(form, entries[form.entry].fuzzy)
+            if placed is None:
+                short_letters.add(form.norms[0][0])
+                continue
+            for piece, offset, slack in placed:
+                targets[piece].add((offset, slack, len(form.norms)))
+        self.pieces = sorted(targets)
+        self.piece_targets = [sorted(targets[p]) for p in self.pieces]
+        # A window must start with a word of four or more letters: for short forms, every such
+        # word with the right first letter is a candidate start.
+        self.short_starts = (r"(?<![\p{L}\p{M}\p{N}])[" + regex.escape("".join(sorted(short_letters)))
+                             + r"][\p{L}\p{M}\p{N}]{3,}") if short_letters else None
+        self._ac = None
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["_ac"] = None
+        state["disabled"] = set()
+        state["lang"] = None  # the language pack sets its freshly loaded profile
+        return state
+
+    def _automata(self):
+        if self._ac is None:
+            self._ac = (_automaton(self.keys), _automaton(self.pieces))
+        return self._ac
 
     # -- detection ---------------------------------------------------------------------
 
     def find(self, doc: Document, notes: list[str] | None = None) -> list[Finding]:
-        """Findings of every entry; a regex that hits its time limit is skipped and named in
-        ``notes`` (a pathological pattern never hangs a run)."""
-        ctx = _Context(doc)
+        """Findings of every entry. A regex that hits its time limit disables its entry for the
+        rest of the run, said once in ``notes`` (a pathological pattern never hangs a run)."""
+        forms_ac, pieces_ac = self._automata()
+        ctx = _Context(doc, self)
         found: dict[tuple[int, int, str], Finding] = {}
-        for finding in self._find_exact(doc, ctx):
+        for finding in self._find_exact(doc, ctx, forms_ac):
             found.setdefault((finding.start, finding.end, finding.entry), finding)
-        for finding in self._find_fuzzy(doc, ctx, found):
+        for finding in self._find_fuzzy(doc, ctx, found, pieces_ac):
             found.setdefault((finding.start, finding.end, finding.entry), finding)
         for finding in self._find_patterns(doc, ctx):
             found.setdefault((finding.start, finding.end, finding.entry), finding)
-        if notes is not None:
-            for key in sorted(ctx.timeouts):
-                notes.append(f"glossary entry {key}: a regex hit its {REGEX_TIMEOUT} s limit and was skipped")
+        for key in sorted(ctx.timeouts - self.disabled):
+            self.disabled.add(key)
+            if notes is not None:
+                notes.append(f"glossary entry {key}: a regex hit its {REGEX_TIMEOUT} s limit; "
+                             "the entry is off for the rest of this run")
         return sorted(found.values(), key=lambda f: (f.start, f.end))
 
-    def _find_exact(self, doc: Document, ctx: "_Context"):
-        toks = doc.tokens
-        text = doc.text
-        exact = self.exact
-        for i, tok in enumerate(toks):
-            nxt = toks[i + 1].norm if i + 1 < len(toks) else None
-            # (index key, plural suffix the key assumes on the last token, forms' length)
-            keys = [(tok.norm, "", 1)]
-            keys += [(stem, sfx, 1) for stem, sfx in self.morph.stems(tok.norm)]
-            if nxt is not None:
-                keys.append(((tok.norm, nxt), "", 0))
-                keys += [((tok.norm, stem), sfx, 2) for stem, sfx in self.morph.stems(nxt)]
-            for key, key_suffix, only_len in keys:
-                for form in exact.get(key, ()):
-                    n = len(form.norms)
-                    if only_len and n != only_len:
-                        continue
-                    suffix = self._match_at(toks, text, i, form)
-                    if suffix is None or (key_suffix and suffix != key_suffix):
-                        continue
-                    end = toks[i + n - 1].end
-                    finding = self._finding(doc, ctx, form.entry, tok.start, end, suffix, 100.0, form.text)
-                    if finding:
-                        yield finding
+    def _find_exact(self, doc: Document, ctx: "_Context", ac):
+        st = doc.search
+        s, text = st.s, doc.text
+        candidates = []
+        for key_index, a, b in _hits(ac, s):
+            if st.is_word_char(a - 1) or st.is_word_char(b):
+                continue
+            for form in self.key_forms[key_index]:
+                candidates.append((a, b, form))
+        candidates.sort(key=lambda c: (c[0], -len(c[2].norms), c[2].entry))
+        for a, b, form in candidates:
+            entry = self.entries[form.entry]
+            if entry.key in self.disabled or not ctx.in_focus(entry, a):
+                continue
+            if st.identity and len(form.norms) <= 2:
+                match = self._match_short(text, a, b, form, entry)
+            else:
+                match = self._match_at(st, text, a, form)
+            if match is None:
+                continue
+            start, end, suffix = match
+            finding = self._finding(doc, ctx, entry, start, end, suffix, 100.0, form.text)
+            if finding:
+                yield finding
 
-    def _match_at(self, toks, text: str, i: int, form: Form) -> str | None:
-        """The plural suffix ("" for none) if ``form`` matches at token i, else None."""
-        n = len(form.norms)
-        if i + n > len(toks):
-            return None
-        for k in range(n - 1):  # cheap comparisons first
-            if toks[i + k].norm != form.norms[k]:
+    def _match_short(self, text: str, a: int, b: int, form: Form, entry: Entry) -> tuple[int, int, str] | None:
+        """``_match_at`` for a one- or two-word form whose key (words, gap, suffix) is exactly
+        the hit [a, b) of an identity search text: only the gap and the spelling are left."""
+        if len(form.norms) == 2:
+            gap_start = a + len(form.norms[0])
+            gap = text[gap_start : b - len(form.norms[1]) - len(form.suffix)]
+            if not _GAP_RE.fullmatch(gap):
                 return None
-        entry = form.entry
-        last, want = toks[i + n - 1].norm, form.norms[-1]
+        if entry.case_exact:
+            got = tuple(m.group() for m in WORD_RE.finditer(text, a, b))
+            if got != form.words:
+                return None
+        return a, b, form.suffix
+
+    def _match_at(self, st: SearchText, text: str, a: int, form: Form) -> tuple[int, int, str] | None:
+        """(start, end, plural suffix) in the text if ``form`` matches at search offset a."""
+        n = len(form.norms)
+        if st.identity and not _follows(st.s, a, form.norms):
+            return None  # the cheap test first: the words, separated by one to three spaces
+        words = st.words(a, min(len(st.s), a + sum(len(w) + _MAX_GAP for w in form.norms) + 4))
+        if len(words) < n or words[0][0] != a:
+            return None
+        for k in range(n - 1):
+            if words[k][2] != form.norms[k]:
+                return None
+        entry = self.entries[form.entry]
+        last, want = words[n - 1][2], form.norms[-1]
         suffix = None
         if last == want:
             suffix = ""
-        elif entry.plural and not entry.case_exact and self.morph.pluralizable(entry.term):
-            suffix = self.morph.plural_suffix(last, want)
+        elif entry.plural and not entry.case_exact and self.lang.morphology.pluralizable(entry.term):
+            suffix = self.lang.morphology.plural_suffix(last, want)
         if suffix is None:
             return None
+        spans = [(st.to_text(ws, 0), st.to_text(we, 1)) for ws, we, _ in words[:n]]
         for k in range(1, n):
-            gap = text[toks[i + k - 1].end : toks[i + k].start]
+            gap = text[spans[k - 1][1] : spans[k][0]]
             if len(gap) > _MAX_GAP or not _GAP_RE.fullmatch(gap):
                 return None
         if entry.case_exact:
             for k in range(n):
-                tok = toks[i + k]
-                if text[tok.start : tok.end] != form.words[k]:
+                if text[spans[k][0] : spans[k][1]] != form.words[k]:
                     return None
-        return suffix
+        return spans[0][0], spans[n - 1][1], suffix
 
-    def _find_fuzzy(self, doc: Document, ctx: "_Context", found: dict):
+    def _find_fuzzy(self, doc: Document, ctx: "_Context", found: dict, ac):
         if not self.fuzzy:
             return
-        toks = doc.tokens
-        text = doc.text
-        covered: set[int] = set()  # tokens inside exact findings: a fuzzy guess never overlaps one
-        for f in found.values():
-            covered.update(range(*doc.token_range(f.start, f.end)))
-        for i, tok in enumerate(toks):
-            if len(tok.norm) < 4 or tok.norm in self.lang.stopwords or tok.norm.isdigit():
+        st = doc.search
+        s, text = st.s, doc.text
+        covered = sorted((f.start, f.end) for f in found.values())
+        covered_starts = [c[0] for c in covered]
+        ends_before = _running_max([c[1] for c in covered])
+        longest = max(len(" ".join(f.norms)) for forms in self.fuzzy.values() for f in forms) + 2
+        starts: set[int] = set()  # search offsets of words that may begin a window
+        for k, a, _ in _hits(ac, s):  # a window holding a piece starts near the piece's place
+            for offset, slack, _n in self.piece_targets[k]:
+                lo, hi = max(0, a - offset - slack), max(0, a - offset + slack + 1)
+                starts.update(ws for ws, _, _ in st.words(lo, hi) if not st.is_word_char(ws - 1))
+        stop = self.lang.stopwords
+        if self.short_starts:
+            starts.update(m.start() for m in regex.finditer(self.short_starts, s) if m.group() not in stop)
+        lengths = self._fuzzy_lengths
+        for ws in sorted(starts):
+            chunk = WORD_RE.findall(s, ws, min(len(s), ws + longest + _MAX_GAP * 4))
+            if not chunk or len(chunk[0]) < 4 or chunk[0] in stop or chunk[0].isdigit():
                 continue
+            if not any((n, chunk[0][0]) in lengths and
+                       len(" ".join(chunk[:n])) in lengths[(n, chunk[0][0])] for n in self.fuzzy_lengths):
+                continue  # no form of that word count and first letter has a length within 2
+            words = st.words(ws, min(len(s), ws + longest + _MAX_GAP * 4))
+            first = words[0][2]
             for n in self.fuzzy_lengths:
-                if i + n > len(toks):
+                if n > len(words):
                     break
-                key = (n, tok.norm[0])
+                key = (n, first[0])
                 choices = self._fuzzy_choices.get(key)
                 if not choices:
                     continue
+                spans = [(st.to_text(a, 0), st.to_text(b, 1)) for a, b, _ in words[:n]]
                 gaps_ok = all(
-                    len(g := text[toks[i + k - 1].end : toks[i + k].start]) <= _MAX_GAP
-                    and _GAP_RE.fullmatch(g)
+                    len(g := text[spans[k - 1][1] : spans[k][0]]) <= _MAX_GAP and _GAP_RE.fullmatch(g)
                     for k in range(1, n)
                 )
                 if not gaps_ok:
                     continue
-                norms = tuple(t.norm for t in toks[i : i + n])
+                norms = tuple(w[2] for w in words[:n])
                 if norms in self.terms:
                     continue
-                if any(k in covered for k in range(i, i + n)):
-                    continue
+                start, end = spans[0][0], spans[n - 1][1]
+                i = bisect.bisect_left(covered_starts, end)  # exact findings starting before end
+                if i and ends_before[i - 1] > start:
+                    continue  # a fuzzy guess never overlaps an exact finding
                 window = " ".join(norms)
-                start, end = tok.start, toks[i + n - 1].end
+                from rapidfuzz import fuzz, process  # only when a window reaches scoring
+
                 for _, score, idx in process.extract(window, choices, scorer=fuzz.ratio, score_cutoff=70, limit=5):
                     form = self.fuzzy[key][idx]
-                    entry = form.entry
-                    if score < entry.fuzzy or score >= 100:
+                    entry = self.entries[form.entry]
+                    if score < entry.fuzzy or score >= 100 or entry.key in self.disabled:
                         continue
                     if not _plausible_garble(window, " ".join(form.norms)):
                         continue
                     if entry.term[:1].isupper() and not text[start].isupper():
+                        continue
+                    if not ctx.in_focus(entry, start):
                         continue
                     finding = self._finding(doc, ctx, entry, start, end, "", score, form.text)
                     if finding:
@@ -195,21 +311,32 @@ class GlossaryIndex:
                         break
 
     def _find_patterns(self, doc: Document, ctx: "_Context"):
-        for entry in self.patterns:
-            try:
-                matches = list(entry.pattern.finditer(doc.text, timeout=REGEX_TIMEOUT))
-            except TimeoutError:
-                ctx.timeouts.add(entry.key)  # a pathological pattern: no finding, never a hang
+        st = doc.search
+        text = doc.text
+        for k, literal in self.patterns:
+            entry = self.entries[k]
+            if entry.key in self.disabled:
                 continue
-            for m in matches:
-                if m.end() <= m.start():
-                    continue
-                groups = {k: v for k, v in m.groupdict().items() if v is not None}
-                finding = self._finding(
-                    doc, ctx, entry, m.start(), m.end(), "", 100.0, entry.pattern.pattern, groups
-                )
-                if finding:
-                    yield finding
+            if literal is None:
+                windows = [(0, len(text))]
+            else:
+                windows = doc.line_windows(st.to_text(m.start()) for m in _literal_re(literal).finditer(st.s))
+            seen: set[tuple[int, int]] = set()
+            for lo, hi in windows:
+                try:
+                    matches = list(entry.pattern.finditer(text, lo, hi, timeout=REGEX_TIMEOUT))
+                except TimeoutError:
+                    ctx.timeouts.add(entry.key)  # a pathological pattern: no finding, never a hang
+                    break
+                for m in matches:
+                    if m.end() <= m.start() or m.span() in seen or not ctx.in_focus(entry, m.start()):
+                        continue
+                    seen.add(m.span())
+                    groups = {g: v for g, v in m.groupdict().items() if v is not None}
+                    finding = self._finding(doc, ctx, entry, m.start(), m.end(), "", 100.0,
+                                            entry.pattern.pattern, groups)
+                    if finding:
+                        yield finding
 
     # -- licensing and suggestion --------------------------------------------------------
 
@@ -224,6 +351,17 @@ class GlossaryIndex:
             suggestion = _suggest(entry, matched, suffix, groups or {}, self.lang)
             if suggestion is None or suggestion == matched:
                 return None
+        near = licensed.pop("near_miss", None) or self._weak_evidence(doc, ctx, entry, start, end, licensed)
+        if near is not None:
+            if not self._flags_near_misses(entry):
+                return None
+            return Finding(
+                rule="glossary", start=start, end=end, text=matched, action="flag",
+                suggestion=suggestion, kind=entry.kind, entry=entry.key, priority=3,
+                message=f"{matched!r} may be a mistranslation of {entry.term!r}, but {near}",
+                confidence=round(0.5 * score / 100, 3),
+                evidence={"form": form, "score": round(score, 1), "near_miss": near, **licensed},
+            )
         evidence = {"form": form, "score": round(score, 1), **licensed}
         if entry.source:
             evidence["source"] = entry.source
@@ -252,44 +390,83 @@ class GlossaryIndex:
         )
 
 
-class _Context:
-    """Lazily computed word sets of the sentences/paragraphs/document for context checks."""
+    _NAME_AFTER = regex.compile(r"[ \u00a0]+(?:\p{Lu}[\p{L}'’.\-]*[ \u00a0]+){0,2}\p{Lu}[\p{L}'’\-]+")
 
-    def __init__(self, doc: Document):
+    def _weak_evidence(self, doc: Document, ctx: "_Context", entry: Entry, start: int, end: int,
+                       licensed: dict) -> str | None:
+        """Why licensing evidence is too weak to edit, or None. A document-scope entry needs
+        its evidence in the paragraph too; a title attached to a named person ("Foreign Minister
+        Gideon Saar") needs the country's evidence right before it or the name itself among its
+        context words: otherwise the official may well be another country's."""
+        hit = licensed.get("context")
+        if hit is None:
+            return None
+        require = self.context[self.position[entry.key]][0]
+        if entry.scope == "document" and ctx.present(require, "paragraph", start) is None:
+            return f"its context word ({hit!r}) is only elsewhere in the article"
+        if entry.kind == "title":
+            name = self._NAME_AFTER.match(doc.text, end)
+            if name:  # the evidence must qualify the title ("British Foreign Minister") or be the name
+                close = " ".join(WORD_RE.findall(doc.text[max(0, start - 40) : start])[-2:])
+                named = _first_present(require, *_word_sets(doc.text[end : name.end()]))
+                if named is None and _first_present(require, *_word_sets(close)) is None:
+                    return (f"it names {name.group().strip()!r}, and the context word ({hit!r}) "
+                            "is not next to the title: the official may be another country's")
+        return None
+
+    def _flags_near_misses(self, entry: Entry) -> bool:
+        policy = entry.near_miss
+        if policy == "auto":
+            return self.auto_flag[self.position[entry.key]]
+        return policy == "flag"
+
+
+class _Context:
+    """Context checks for one document: the words of each sentence, paragraph or the whole
+    document, read from the search text once per scope that needs them (the normalised words,
+    as the entries' require/forbid items are normalised)."""
+
+    def __init__(self, doc: Document, index: GlossaryIndex):
         self.doc = doc
-        self._cache: dict[tuple[str, int], tuple[frozenset[str], str]] = {}
-        self._present: dict[tuple, str | None] = {}  # (scope key, items) -> first item present
+        self.index = index
+        self._scopes: dict[tuple[str, int], tuple[frozenset[str], list[str], str]] = {}
+        self._present: dict[tuple, str | None] = {}
         self.timeouts: set[str] = set()
 
-    def _scope_key(self, scope: str, offset: int) -> tuple[str, int]:
-        seg = None if scope == "document" else self.doc.segment_at(offset, scope)
-        key = (scope, seg.index if seg else -1)
-        if key not in self._cache:
-            start, end = (seg.start, seg.end) if seg else (0, len(self.doc.text))
-            i, j = self.doc.token_range(start, end)
-            norms = [t.norm for t in self.doc.tokens[i:j]]
-            self._cache[key] = (frozenset(norms), " " + " ".join(norms) + " ")
-        return key
+    def in_focus(self, entry: Entry, offset: int) -> bool:
+        return self.doc.in_focus(offset) or entry.scope == "document"
 
-    def present(self, items: tuple[str, ...], scope: str, offset: int) -> str | None:
-        """The first of ``items`` present in the scope around ``offset`` (cached per scope)."""
-        key = self._scope_key(scope, offset)
+    def _words(self, scope: str, offset: int):
+        seg = None if scope == "document" else self.doc.segment_at(offset, scope)
+        key = (scope, seg.start if seg else -1)
+        if key not in self._scopes:
+            st = self.doc.search
+            lo, hi = (st.to_search(seg.start), st.to_search(seg.end)) if seg else (0, len(st.s))
+            words = WORD_RE.findall(st.s, lo, hi)
+            self._scopes[key] = (frozenset(words), sorted(set(words)), " " + " ".join(words) + " ")
+        return key, self._scopes[key]
+
+    def present(self, items: tuple[tuple[str, bool, str], ...], scope: str, offset: int) -> str | None:
+        """The first of ``items`` (key, is_prefix, as written) present in the scope."""
+        key, (words, ordered, joined) = self._words(scope, offset)
         memo = (key, items)
         if memo not in self._present:
-            words, joined = self._cache[key]
-            self._present[memo] = _first_present(items, words, joined)
+            self._present[memo] = _first_present(items, words, ordered, joined)
         return self._present[memo]
 
     def allows(self, entry: Entry, start: int, end: int) -> dict | None:
         """Evidence dict when the entry's context conditions hold at [start, end), else None."""
         evidence: dict = {}
-        if entry.require:
-            hit = self.present(entry.require, entry.scope, start)
+        require, forbid = self.index.context[self.index.position[entry.key]]
+        if forbid and self.present(forbid, entry.scope, start) is not None:
+            return None  # evidence of the legitimate sense: silence
+        if require:
+            hit = self.present(require, entry.scope, start)
             if hit is None:
-                return None
-            evidence["context"] = hit
-        if entry.forbid and self.present(entry.forbid, entry.scope, start) is not None:
-            return None
+                shown = ", ".join(raw for _, _, raw in require[:6]) + (", ..." if len(require) > 6 else "")
+                evidence["near_miss"] = f"none of its context words ({shown}) is in the {entry.scope}"
+            else:
+                evidence["context"] = hit
         if entry.before or entry.not_before or entry.after or entry.not_after:
             para = self.doc.segment_at(start, "paragraph")
             lo = para.start if para else 0
@@ -311,19 +488,185 @@ class _Context:
         return evidence
 
 
-def _first_present(items: tuple[str, ...], words: frozenset[str], joined: str) -> str | None:
-    for item in items:
-        if item.endswith("*"):
-            stem = normalize_token(item[:-1])
-            if any(w.startswith(stem) for w in words):
-                return item
-            continue
-        norms = [normalize_token(m.group()) for m in WORD_RE.finditer(item)]
-        if len(norms) == 1 and norms[0] in words:
-            return item
-        if len(norms) > 1 and " " + " ".join(norms) + " " in joined:
-            return item
+AUTO_FLAG_ZIPF = 3.0  # a one-word wrong form this common in the target language: no near-miss flag
+
+
+def _distinctive(entry: Entry, lang: str) -> bool:
+    """Whether an entry's wrong forms are unusual enough in the target language that finding one
+    without its context is worth a flag: several words, a pattern, or a rare word."""
+    if entry.pattern is not None or any(len(_norms(w)) > 1 for w in entry.wrong):
+        return True
+    try:
+        from wordfreq import zipf_frequency  # word frequencies, read when an index is compiled
+    except ImportError:
+        return False
+    return all(zipf_frequency(w, lang) < AUTO_FLAG_ZIPF for w in entry.wrong)
+
+
+def _word_sets(text: str) -> tuple[frozenset[str], list[str], str]:
+    words = [normalize_token(w) for w in WORD_RE.findall(text)]
+    return frozenset(words), sorted(set(words)), " " + " ".join(words) + " "
+
+
+def _first_present(items, words: frozenset[str], ordered: list[str], joined: str) -> str | None:
+    for key, prefix, raw in items:
+        if prefix:
+            i = bisect.bisect_left(ordered, key)
+            if key and i < len(ordered) and ordered[i].startswith(key):
+                return raw
+        elif " " in key:
+            if f" {key} " in joined:
+                return raw
+        elif key in words:
+            return raw
     return None
+
+
+def _follows(s: str, pos: int, norms: tuple[str, ...]) -> bool:
+    """Whether the words (all but the last, which may carry a plural suffix) follow at pos."""
+    for k, w in enumerate(norms):
+        if k:
+            j = pos
+            while j < len(s) and s[j] == " " and j - pos < _MAX_GAP:
+                j += 1
+            if j == pos:
+                return False
+            pos = j
+        if not s.startswith(w, pos):
+            return False
+        pos += len(w)
+    return True
+
+
+def _running_max(values: list[int]) -> list[int]:
+    out, best = [], -1
+    for v in values:
+        best = max(best, v)
+        out.append(best)
+    return out
+
+
+def _norms(text: str) -> tuple[str, ...]:
+    return tuple(normalize_token(m.group()) for m in WORD_RE.finditer(text))
+
+
+def _gap_variants(norms: tuple[str, ...]) -> list[str]:
+    """Search keys of a one- or two-word head: words joined by one to three spaces (the search
+    text maps every separator an entry allows between words to a space)."""
+    if len(norms) == 1:
+        return [norms[0]]
+    return [norms[0] + " " * k + norms[1] for k in (1, 2, 3)]
+
+
+def _item(raw: str) -> tuple[str, bool, str]:
+    """A require/forbid item as (search key, is a prefix, as written): "missile*" is a prefix."""
+    prefix = raw.endswith("*")
+    return search_key(raw[:-1] if prefix else raw), prefix, raw
+
+
+_literal_cache: dict[str, regex.Pattern] = {}
+
+
+def _literal_re(literal: str) -> regex.Pattern:
+    if literal not in _literal_cache:
+        _literal_cache[literal] = regex.compile(regex.escape(literal))
+    return _literal_cache[literal]
+
+
+def required_literal(pattern: str, avoid: frozenset[str] = frozenset(), minimum: int = 3) -> str | None:
+    """A string every match of ``pattern`` contains, as the search text holds it (case-folded,
+    separators as spaces), or None when none of ``minimum`` characters can be proven. Of
+    several, the longest that is not a common word (``avoid``: the language's stopwords)."""
+    import re._parser as sre_parse  # the stdlib regex parser, for the syntax both modules share
+
+    src = regex.sub(r"\\[pP]\{[^}]*\}", r"\\w", pattern)
+    src = regex.sub(r"\(\?P?<(?![=!])\w+>", "(?:", src)  # names do not matter here (and may repeat)
+    try:
+        tree = sre_parse.parse(src)
+    except (_re.error, ValueError, TypeError, OverflowError, RecursionError):
+        return None
+    keys = set()
+    for literal in _literals(list(tree)):
+        key = normalize_token(literal).translate(_SEPARATORS_TO_SPACE).strip()
+        if len(key) >= minimum and "  " not in key:
+            keys.add(key)
+    if not keys:
+        return None
+    return min(keys, key=lambda k: (k in avoid, -len(k), k))
+
+
+_SEPARATORS_TO_SPACE = str.maketrans({c: " " for c in " \t\u00a0\u202f-‐‑‒–'’"})
+
+
+def _literals(items: list) -> list[str]:
+    """Runs of literal characters every match of the parsed sequence contains."""
+    from re._constants import BRANCH, LITERAL, MAX_REPEAT, MIN_REPEAT, POSSESSIVE_REPEAT, SUBPATTERN
+
+    found, run = [], ""
+    for op, av in items:
+        if op is LITERAL:
+            run += chr(av)
+            continue
+        if op is SUBPATTERN:
+            inner = list(av[3])
+            if all(o is LITERAL for o, _ in inner):
+                run += "".join(chr(a) for _, a in inner)
+                continue
+            found += _literals(inner)
+        elif op is BRANCH:
+            common = _common([max(_literals(list(alt)) or [""], key=len) or None for alt in av[1]])
+            if common:
+                found.append(common)
+        elif op in (MAX_REPEAT, MIN_REPEAT, POSSESSIVE_REPEAT) and av[0] >= 1:
+            found += _literals(list(av[2]))
+        if run:
+            found.append(run)
+        run = ""
+    if run:
+        found.append(run)
+    return found
+
+
+def _common(alternatives: list[str | None]) -> str | None:
+    """The longest substring of the first alternative found in all of them."""
+    if not alternatives or any(a is None for a in alternatives):
+        return None
+    first = min(alternatives, key=len)
+    for size in range(len(first), 0, -1):
+        for i in range(len(first) - size + 1):
+            piece = first[i : i + size]
+            if all(piece.casefold() in a.casefold() for a in alternatives):
+                return piece
+    return None
+
+
+MIN_PIECE = 2
+
+
+def _pieces(form: Form, cutoff: int) -> list[tuple[str, int, int]] | None:
+    """Pieces of a fuzzy form such that any window scoring at least ``cutoff`` against it (and
+    at most two characters longer, as ``_plausible_garble`` demands) contains one of them
+    verbatim, at most d characters from its place in the form: a window within the cut-off is
+    at most d insertions or deletions away, and d+1 pieces cannot all be touched. Returns
+    (piece, offset in the joined form, slack d); None when the pieces would be shorter than
+    MIN_PIECE. Pieces never span a space (the text may hold other separators there)."""
+    joined = " ".join(form.norms)
+    slack = int((1 - cutoff / 100) * (2 * len(joined) + 2))
+    words = list(form.norms)
+    counts = [1] * len(words)
+    while sum(counts) < slack + 1:  # split the word with the longest pieces again
+        k = max(range(len(words)), key=lambda i: len(words[i]) / counts[i])
+        counts[k] += 1
+        if len(words[k]) / counts[k] < MIN_PIECE:
+            return None
+    out, offset = [], 0
+    for word, c in zip(words, counts):
+        size = len(word) / c
+        for i in range(c):
+            a, b = round(i * size), round((i + 1) * size)
+            out.append((word[a:b], offset + a, slack))
+        offset += len(word) + 1
+    return out
 
 
 def _plausible_garble(window: str, form: str) -> bool:

@@ -10,6 +10,7 @@ and the model stage when a source text is given.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 from dataclasses import asdict, dataclass, replace
@@ -21,14 +22,19 @@ from .detectors import DETECTORS, Context
 from .document import Document
 from .errors import GlossaryError, ModelError, UsageError
 from .fixer import build_edits
+from .datafile import read_bytes
 from .glossary import Entry, Glossary, load_glossary
 from .language import Language, detect_language, load_language
 from .matcher import GlossaryIndex
 from .precedence import Rank, RankedIndex, rank_glossaries
 from .resources import bundled_dir, display_path
-from .result import Edit, Finding, OffsetMap, Result, apply_edits
+from .result import Edit, Finding, OffsetMap, Result, Span, apply_edits
 
 MAX_PASSES = 20  # passes run only while edits are found; cascades are rare and short
+# A later pass re-checks only this far around the edits of the pass before: the widest context a
+# detector reads (an acronym guard's 1,500 characters) fits inside. Document-scope entries are
+# re-checked everywhere.
+FOCUS_REACH = 2000
 
 
 def all_rules() -> tuple[str, ...]:
@@ -43,6 +49,7 @@ class Settings:
     skip: tuple[str, ...] = ()
     only: tuple[str, ...] = ()
     fix_mojibake: bool = False  # mojibake findings are only flagged unless asked
+    edit_quotes: bool = False  # quotations are the speaker's words: flagged, not edited, unless asked
     # The model stage (used when fix() is given a source text).
     beam: int = 4
     device: str = "auto"
@@ -69,11 +76,21 @@ class LanguagePack:
             self._loaded.append(item)
         else:
             self.paths.append(item)
-        for cached in ("glossaries", "by_key", "ranks", "index"):
+        for cached in ("_compiled", "by_key", "ranks"):
             self.__dict__.pop(cached, None)
 
     @cached_property
-    def glossaries(self) -> list[Glossary]:
+    def _compiled(self) -> tuple[list[Glossary], GlossaryIndex]:
+        """Glossaries and their index, from the compiled-glossary cache when the files, the
+        profile and the tool are unchanged (see cleanup.cache), else loaded and checked."""
+        from . import cache
+
+        hashes = [f"{p}\0{hashlib.sha256(read_bytes(p)).hexdigest()}" for p in self.paths]
+        hashes += [f"{g.path}\0{g.sha256}" for g in self._loaded]
+        name = f"{self.language.code}-" + cache.key([_sha256(self.language.path), *hashes])
+        return cache.load_or_build(name, self._build)
+
+    def _build(self) -> tuple[list[Glossary], GlossaryIndex]:
         code = self.language.code
         out = [load_glossary(p, lang=code) for p in self.paths] + self._loaded
         seen: dict[str, Entry] = {}
@@ -83,11 +100,16 @@ class LanguagePack:
                     raise GlossaryError(f"{entry.where}: entry {entry.key!r} already defined at "
                                         f"{seen[entry.key].where}")
                 seen[entry.key] = entry
-        return out
+        entries = [e for g in out for e in g.entries]
+        return out, GlossaryIndex(entries, self.language)
+
+    @property
+    def glossaries(self) -> list[Glossary]:
+        return self._compiled[0]
 
     @property
     def entries(self) -> list[Entry]:
-        return [e for g in self.glossaries for e in g.entries]
+        return self._compiled[1].entries
 
     @cached_property
     def by_key(self) -> dict[str, Entry]:
@@ -97,11 +119,13 @@ class LanguagePack:
     def ranks(self) -> dict[str, Rank]:
         """Entry key -> precedence rank (cleanup/precedence.py): user files over folders over
         bundled, a specific domain over a general one."""
-        return rank_glossaries(self.glossaries, {id(g) for g in self._loaded}, bundled_dir().resolve())
+        return rank_glossaries(self.glossaries, {g.path for g in self._loaded}, bundled_dir().resolve())
 
-    @cached_property
+    @property
     def index(self) -> RankedIndex:
-        return RankedIndex(GlossaryIndex(self.entries, self.language), self.ranks)
+        index = self._compiled[1]
+        index.lang = self.language  # the profile is loaded fresh (its regexes checked) each run
+        return RankedIndex(index, self.ranks)
 
 
 def load_packs(dirs: list[Path], extra: list[Path] = (), profiles_only: list[Path] = ()) -> dict[str, LanguagePack]:
@@ -178,7 +202,42 @@ class Cleaner:
         for name in all_rules():
             if self.settings.enabled(name):
                 found.extend(DETECTORS[name](doc, ctx))
+        if doc.focus is not None:  # the glossary detector applied the focus itself
+            found = [f for f in found if f.rule == "glossary" or doc.in_focus(f.start)]
+        found = self._protect(doc, lang, found, ctx.notes)
         return sorted(found, key=lambda f: (f.start, f.end, f.rule))
+
+    def _protect(self, doc: Document, lang: str, found: list[Finding], notes: list[str]) -> list[Finding]:
+        """The article's own words in its own language are edited, nothing else: findings in
+        a passage in another language are dropped (with a note), and an edit inside a quotation
+        becomes a flag for the editor (the speaker's words), unless settings.edit_quotes."""
+        from . import regions
+
+        if not found:
+            return found
+        quoted = regions.quotes(doc)
+        foreign = regions.foreign(doc, lang, self.languages, quoted) if found else []
+        if foreign:
+            kept = []
+            for f in found:
+                hit = next((name for span, name in foreign if span.start <= f.start and f.end <= span.end), None)
+                if hit is None:
+                    kept.append(f)
+            for span, name in foreign:
+                line, _ = doc.line_col(span.start)
+                notes.append(f"line {line}: a passage in {name!r}, not {lang!r}: left unchanged")
+            found = kept
+        if quoted and not self.settings.edit_quotes:
+            starts = [q.start for q in quoted]
+            out = []
+            for f in found:
+                k = bisect.bisect_right(starts, f.start) - 1
+                if f.fixable and k >= 0 and f.end <= quoted[k].end:
+                    f = replace(f, action="flag", message=f"{f.message} (inside a quotation: flagged, not changed)",
+                                evidence=dict(f.evidence, protected="quotation"))
+                out.append(f)
+            found = out
+        return found
 
     def fix(self, text: str, lang: str | None = None, *, source: str | None = None,
             model: str | Path | None = None) -> Result:
@@ -200,7 +259,9 @@ class Cleaner:
         for _ in range(MAX_PASSES - 1):
             if not edits:
                 break
-            more_findings, more_edits = self._pass(output, code, [])
+            omap = OffsetMap(edits)
+            focus = _merge_spans([Span(max(0, o.start - FOCUS_REACH), o.end + FOCUS_REACH) for o in omap.out_spans])
+            more_findings, more_edits = self._pass(output, code, [], focus)
             merged = _merge_pass(text, output, edits, more_edits, more_findings)
             if merged is None:
                 break
@@ -215,9 +276,10 @@ class Cleaner:
 
     check = fix  # same analysis; the CLI decides what to print and the exit status
 
-    def _pass(self, text: str, code: str, notes: list[str]) -> tuple[list[Finding], list[Edit]]:
+    def _pass(self, text: str, code: str, notes: list[str],
+              focus: list[Span] | None = None) -> tuple[list[Finding], list[Edit]]:
         language = self.pack(code).language  # UsageError for an unsupported language
-        doc = Document(text, language.abbreviations)
+        doc = Document(text, language.abbreviations, focus)
         findings = self.findings(doc, code, notes)
         return findings, build_edits(doc, findings, language)
 
@@ -269,15 +331,9 @@ _RESULT_LIBRARIES = ("rapidfuzz", "regex", "ctranslate2", "sentencepiece")
 
 def _library_versions() -> dict[str, str]:
     """Versions of the libraries that can change results."""
-    from importlib.metadata import PackageNotFoundError, version
+    from .resources import dist_version
 
-    out = {}
-    for name in _RESULT_LIBRARIES:
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            out[name] = "absent"
-    return out
+    return {name: dist_version(name) for name in _RESULT_LIBRARIES}
 
 
 def _merge_pass(text: str, output: str, earlier: list[Edit], later: list[Edit],
@@ -309,6 +365,16 @@ def _merge_pass(text: str, output: str, earlier: list[Edit], later: list[Edit],
         return None
     kept = [x for k, x in enumerate(earlier) if k not in used]
     return sorted(kept + added, key=lambda x: x.start), found
+
+
+def _merge_spans(spans: list[Span]) -> list[Span]:
+    out: list[Span] = []
+    for span in sorted(spans, key=lambda x: x.start):
+        if out and span.start <= out[-1].end:
+            out[-1] = Span(out[-1].start, max(out[-1].end, span.end))
+        else:
+            out.append(span)
+    return out
 
 
 def _sha256(path: Path) -> str:

@@ -7,8 +7,11 @@ reads its own copy; a source checkout (editable install) reads the repository's 
 
 from __future__ import annotations
 
+import os
+import re
 from functools import lru_cache
 from importlib.resources import files
+from importlib.util import find_spec
 from pathlib import Path
 
 from .errors import GlossaryError
@@ -33,3 +36,25 @@ def display_path(path: Path) -> str:
         return "glossaries/" + path.resolve().relative_to(bundled_dir().resolve()).as_posix()
     except (ValueError, GlossaryError):
         return str(path)
+
+
+@lru_cache(maxsize=None)
+def dist_version(name: str) -> str:
+    """The installed version of a distribution, read from its ``*.dist-info`` folder name next
+    to the package (no import of the package, nor of importlib.metadata: both cost start-up)."""
+    try:
+        spec = find_spec(name)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not spec.origin:
+        return "absent"
+    folder = Path(spec.origin).parent.parent
+    pattern = re.compile(rf"{re.escape(name).replace('_', '[-_]')}-([^-]+)\.dist-info$", re.I)
+    try:
+        for entry in os.listdir(folder):
+            m = pattern.match(entry)
+            if m:
+                return m.group(1)
+    except OSError:
+        pass
+    return "unknown"

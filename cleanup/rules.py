@@ -69,8 +69,9 @@ def foreign_number_format(doc: Document, ctx: Context) -> Iterable[Finding]:
     units = rf"(?:{lang.units})(?![\p{{L}}])"
 
     def make(m, new, why) -> Finding:
+        start, end = (m.start, m.end) if isinstance(m, _Span) else (m.start(), m.end())
         return Finding(
-            rule="foreign_number_format", start=m.start(), end=m.end(), text=m.group(),
+            rule="foreign_number_format", start=start, end=end, text=m.group(),
             action="replace", suggestion=new, kind="number",
             message=f"{m.group()!r} is written the {why}; {lang.name} writes {new!r}",
         )
@@ -82,10 +83,17 @@ def foreign_number_format(doc: Document, ctx: Context) -> Iterable[Finding]:
     for m in regex.finditer(
         rf"(?<![\p{{N}},.])(\d+){fd}(\d{{1,2}})(?={_SPACE}?{units})", text, flags=regex.I
     ):
+        unit = text[m.end() : m.end() + 3]
+        if lang.percent_space and unit[:1] == "°" and unit[1:2] in ("C", "F"):  # "1,5 °C" in French
+            m = _Span(m.start(), m.end() + 2, text)
+            yield make(m, f"{text[m.start:m.start + len(m.text) - 2].replace(foreign_dec, dec)}\u00a0{unit[:2]}",
+                       "other language's way")
+            continue
         yield make(m, f"{m.group(1)}{dec}{m.group(2)}", "other language's way")
-    # Percent spacing of the other language, for integers ("7 %" in English, "7%" in French).
+    # Percent spacing of the other language, for integers ("7 %" in English, "7%" in French);
+    # never the last group of a grouped number ("1 200%").
     if lang.percent_space:
-        for m in regex.finditer(rf"(?<![\p{{N}},.{_SPACE[1:-1]}])(\d+(?:,\d+)?)%", text):
+        for m in regex.finditer(rf"(?<![\p{{N}},.])(?<!\p{{N}}{_SPACE})(\d+(?:,\d+)?)%", text):
             yield make(m, f"{m.group(1)} %", "English way, without a space before %")
     else:
         for m in regex.finditer(rf"(?<![\p{{N}},.])(\d+(?:\.\d+)?){_SPACE}%", text):
@@ -97,9 +105,27 @@ def foreign_number_format(doc: Document, ctx: Context) -> Iterable[Finding]:
             yield make(m, ",".join([m.group(1), *groups]), "French way, with spaces between thousands")
     else:
         # "1,200,000" in French: two or more comma groups cannot be a decimal.
-        for m in regex.finditer(r"(?<![\p{N},.])([1-9]\d{0,2})((?:,\d{3}){2,})(?![\p{N}]|[,.]\d)", text):
+        for m in regex.finditer(r"(?<![\p{N},.$€£])([1-9]\d{0,2})((?:,\d{3}){2,})(?![\p{N}]|[,.]\d)", text):
             groups = regex.findall(r"\d{3}", m.group(2))
             yield make(m, lang.thousands.join([m.group(1), *groups]), "English way, with commas between thousands")
+        # "1,200 pages": one comma group before a plural noun counts things; a decimal with
+        # three digits before a unit or a price ("1,859 euro le litre") is left alone.
+        if lang.count_exclude:
+            for m in regex.finditer(
+                rf"(?<![\p{{N}},.$€£])([1-9]\d{{0,2}}),(\d{{3}})(?=[ \u00a0\u202f]+(?!{lang.count_exclude})\p{{Ll}}+[sx]\b)",
+                text, flags=regex.I | regex.V1,
+            ):
+                yield make(m, f"{m.group(1)}{lang.thousands}{m.group(2)}", "English way, with a comma between thousands")
+
+
+class _Span:
+    """A stand-in for a match over a widened span."""
+
+    def __init__(self, start: int, end: int, text: str):
+        self.start, self.end, self.text = start, end, text[start:end]
+
+    def group(self, k: int = 0) -> str:
+        return self.text
 
 
 def _acronym_regex(lang: Language) -> regex.Pattern | None:
@@ -132,6 +158,10 @@ def untranslated_acronym(doc: Document, ctx: Context) -> Iterable[Finding]:
         if not all(_guard_ok(g, before, after, doc, m.start()) for g in guards):
             continue
         new = lang.acronyms[acro]
+        prev = regex.search(r"([\p{L}\p{N}]+)\s+$", before)
+        if (new in lang.countable_acronyms and prev and not after.startswith(("s", "'", "’"))
+                and (prev.group(1).casefold() in lang.plural_words or prev.group(1).isdigit() and prev.group(1) != "1")):
+            new += "s"  # "several ONG" -> "several NGOs"
         yield Finding(
             rule="untranslated_acronym", start=m.start(), end=m.end(), text=acro,
             action="replace", suggestion=new, kind="acronym", priority=2,
@@ -261,4 +291,161 @@ def mojibake(doc: Document, ctx: Context) -> Iterable[Finding]:
                 action=action, suggestion=new, kind="encoding", priority=2,
                 message=f"mojibake {old!r} for {new!r} ({how})",
                 evidence={"ftfy": [list(s) for s in steps or []]},
+            )
+
+
+@rule
+def missing_space_before_punctuation(doc: Document, ctx: Context) -> Iterable[Finding]:
+    """No space before ; : ! ? where the language puts one: "presse:" -> "presse :" in French.
+
+    Times and ratios ("12:30"), web addresses ("https://"), "?!" pairs and quotations (which
+    may be in another language's typography) are left alone."""
+    lang = ctx.language
+    marks = "".join(c for c in ";:!?" if c in lang.space_before)
+    if not marks:
+        return
+    text = doc.text
+    quoted = _quotes(doc)
+    for m in regex.finditer(rf"(?<=[\p{{L}}\p{{N}}»”)\]])[{regex.escape(marks)}](?=[\s\"”»)\]]|$|[!?])", text):
+        mark, at = m.group(), m.start()
+        if mark == ":" and (text[at + 1 : at + 3] == "//" or text[at - 1 : at].isdigit()):
+            continue
+        if any(q.start <= at < q.end for q in quoted):
+            continue
+        yield Finding(
+            rule="missing_space_before_punctuation", start=at, end=at, text="",
+            action="replace", suggestion=lang.nbsp, kind="spacing",
+            message=f"{lang.name} puts a no-break space before {mark!r}",
+            evidence={"mark": mark},
+        )
+
+
+def _quotes(doc: Document):
+    from .regions import quotes
+
+    return quotes(doc)
+
+
+_EN_CLOCK = regex.compile(
+    r"(?<![\p{L}\p{N}:.,/-])(?:(?P<prep>at|from|until|till|by|around|towards|toward|since)\s+)?"
+    r"(?P<h>[01]?\d|2[0-3])\s?h(?:\s?(?P<m>[0-5]\d))?(?![\p{L}\p{N}])(?!\s+(?:of|long|later|earlier|ago)\b)", regex.I)
+_FR_CLOCK = regex.compile(
+    r"(?<![\p{L}\p{N}:.,/-])(?P<h>1[0-2]|0?\d)(?:[:.](?P<m>[0-5]\d))?\s?(?P<ap>[ap])\.?\s?m\.?(?![\p{L}\p{N}])(?:(?<=\.)(?=\s+\p{Ll}))?", regex.I)
+
+
+@rule
+def clock_time(doc: Document, ctx: Context) -> Iterable[Finding]:
+    """A time written the other language's way: "23h", "7h30" in English text ("11pm",
+    "7.30am"); "4 p.m.", "5:30 a.m." in French text ("16 h", "5 h 30")."""
+    lang = ctx.language
+    text = doc.text
+    if lang.clock == "12h":
+        for m in _EN_CLOCK.finditer(text):
+            if m.group("m") is None and m.group("prep") is None:
+                continue  # "2h" alone may be a duration
+            h, minutes = int(m.group("h")), m.group("m")
+            suffix = "am" if h < 12 else "pm"
+            shown = h % 12 or 12
+            new = f"{shown}.{minutes}{suffix}" if minutes and minutes != "00" else f"{shown}{suffix}"
+            start = m.start("h")
+            yield Finding(
+                rule="clock_time", start=start, end=m.end(), text=text[start : m.end()],
+                action="replace", suggestion=new, kind="number",
+                message=f"{text[start:m.end()]!r} is a French-style time; {lang.name} writes {new!r}",
+            )
+    elif lang.clock == "24h":
+        for m in _FR_CLOCK.finditer(text):
+            h, minutes, ap = int(m.group("h")), m.group("m"), m.group("ap").lower()
+            if h == 0:
+                continue
+            h24 = (0 if h == 12 else h) + (12 if ap == "p" else 0)
+            new = f"{h24}\u00a0h" + (f" {minutes}" if minutes and minutes != "00" else "")
+            yield Finding(
+                rule="clock_time", start=m.start(), end=m.end(), text=m.group(),
+                action="replace", suggestion=new, kind="number",
+                message=f"{m.group()!r} is an English-style time; {lang.name} writes {new!r}",
+            )
+
+
+_AMOUNT = r"(?P<n>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+
+
+@rule
+def currency_format(doc: Document, ctx: Context) -> Iterable[Finding]:
+    """An amount written the English way in a language that puts the currency after it:
+    "$800 millions" -> "800 millions de dollars", "£8,000" -> "8 000 livres" in French."""
+    lang = ctx.language
+    if not lang.currency_after or not lang.currencies:
+        return
+    text = doc.text
+    symbols = "".join(regex.escape(c) for c in lang.currencies)
+    pattern = rf"(?P<sym>[{symbols}])\s?{_AMOUNT}(?:[ \u00a0]+(?P<mag>millions?|milliards?|billions?|mille))?(?![\p{{L}}\p{{N}}]|[.,]\d)"
+    for m in regex.finditer(pattern, text):
+        raw = m.group("n")
+        number = raw.replace(",", lang.thousands).replace(".", lang.decimal) if "," in raw else raw.replace(".", lang.decimal)
+        value = float(raw.replace(",", ""))
+        name = lang.currencies[m.group("sym")]
+        mag = m.group("mag")
+        if mag:
+            base = "milliard" if mag.startswith(("billion", "milliard")) else mag.rstrip("s")
+            if base == "mille":
+                new = f"{number} mille {name}"
+            else:
+                plural = "s" if value >= 2 else ""
+                link = "d’" if name[:1] in "aeiouéè" else "de "
+                new = f"{number} {base}{plural} {link}{name}"
+        else:
+            new = f"{number} {name}"
+        yield Finding(
+            rule="currency_format", start=m.start(), end=m.end(), text=m.group(),
+            action="replace", suggestion=new, kind="number",
+            message=f"{m.group()!r} is written the English way; {lang.name} writes {new!r}",
+        )
+
+
+_MAGNITUDES = {"millions": "million", "billions": "billion", "trillions": "trillion", "milliards": "billion",
+               "milliard": "billion", "percents": "percent"}
+
+
+@rule
+def number_words(doc: Document, ctx: Context) -> Iterable[Finding]:
+    """Number words declined the French way in English: "2 millions of euros" -> "2 million
+    euros", "15 milliards" -> "15 billion", "6 percents" -> "6 percent"."""
+    lang = ctx.language
+    if lang.code != "en" and "percent" not in lang.units:
+        return
+    text = doc.text
+    pattern = (r"(?<=(?:\d|\b(?:several|a few|some|two|three|four|five|six|seven|eight|nine|ten|hundreds|"
+               r"tens|dozens))[ \u00a0]+)(?P<w>millions|billions|trillions|milliards?|percents)"
+               r"(?P<of>[ \u00a0]+of)?(?=[ \u00a0]+(?!the\b|them\b|those\b|these\b|people\b)\p{L}|[ \u00a0]*[.,;:]|$)")
+    for m in regex.finditer(pattern, text, flags=regex.I):
+        word = m.group("w")
+        new = _MAGNITUDES[word.casefold()]
+        if word[:1].isupper():
+            new = new.capitalize()
+        yield Finding(
+            rule="number_words", start=m.start(), end=m.end(), text=m.group(),
+            action="replace", suggestion=new, kind="number",
+            message=f"{m.group()!r} after a number is the French way; {lang.name} writes {new!r}",
+        )
+
+
+@rule
+def guillemets(doc: Document, ctx: Context) -> Iterable[Finding]:
+    """French quotation marks in a language that uses others: "«Non»" -> "“Non”" in English."""
+    lang = ctx.language
+    if len(lang.quotes) != 2 or "«" in lang.quotes:
+        return
+    opening, closing = lang.quotes
+    text = doc.text
+    for m in regex.finditer(r"«[ \u00a0\u202f]*([^«»\n]{1,2000}?)[ \u00a0\u202f]*»", text):
+        inner_start, inner_end = m.start(1), m.end(1)
+        words = [w.casefold() for w in regex.findall(r"\p{L}+", m.group(1))]
+        if len(words) < 3 or not any(w in lang.stopwords for w in words) or regex.search(r"\s[!?;:]", m.group(1)):
+            continue  # a short or foreign quotation keeps the marks of its language («Allez, allez !»)
+        for start, end, new in ((m.start(), inner_start, opening), (inner_end, m.end(), closing)):
+            yield Finding(
+                rule="guillemets", start=start, end=end, text=text[start:end],
+                action="replace", suggestion=new, kind="spacing", priority=2,
+                message=f"{lang.name} quotes with {opening}{closing}, not « »",
             )

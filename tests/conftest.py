@@ -23,6 +23,7 @@ SEED = ROOT / "seeds" / "000_b9882e595d678b98.txt"
 # (tests/test_config.py lifts this).
 os.environ["CLEANUP_DATA_DIR"] = tempfile.mkdtemp(prefix="cleanup-test-data-")
 os.environ["CLEANUP_NO_CONFIG"] = "1"
+os.environ["CLEANUP_CACHE_DIR"] = tempfile.mkdtemp(prefix="cleanup-test-cache-")
 
 
 @pytest.fixture(scope="session")

@@ -76,6 +76,7 @@ def fix(
     encoding: a.Encoding = None,
     max_mb: a.MaxMb = None,
     fix_mojibake: a.Mojibake = None,
+    edit_quotes: a.EditQuotes = None,
     jsonl: a.Jsonl = False,
     text_field: a.TextField = "text",
     source: a.Source = None,
@@ -104,7 +105,7 @@ def fix(
     if source is not None and (len(paths) != 1 or jsonl):
         raise UsageError("--source goes with one input article")
     config = configure(ctx, lang=lang, glossary=glossary, glossary_dir=glossary_dir, bundled=bundled,
-                       skip=skip, only=only, encoding=encoding, max_mb=max_mb, fix_mojibake=fix_mojibake,
+                       skip=skip, only=only, encoding=encoding, max_mb=max_mb, fix_mojibake=fix_mojibake, edit_quotes=edit_quotes,
                        source_lang=source_lang, model=model, beam=beam, device=device,
                        retranslate_sentences=retranslate_sentences, color=color, jobs=jobs)
     if config.retranslate_sentences and source is None:
@@ -147,6 +148,7 @@ def check(
     encoding: a.Encoding = None,
     max_mb: a.MaxMb = None,
     fix_mojibake: a.Mojibake = None,
+    edit_quotes: a.EditQuotes = None,
     jsonl: a.Jsonl = False,
     text_field: a.TextField = "text",
     from_list: a.FromList = None,
@@ -158,7 +160,7 @@ def check(
     paths = runner.read_inputs(inputs or [], from_list)
     config = configure(ctx, lang=lang, glossary=glossary, glossary_dir=glossary_dir, bundled=bundled,
                        skip=skip, only=only, encoding=encoding, max_mb=max_mb,
-                       fix_mojibake=fix_mojibake, jobs=jobs)
+                       fix_mojibake=fix_mojibake, edit_quotes=edit_quotes, jobs=jobs)
     task = runner.Task(command="check", lang=config.lang, encoding=config.encoding, max_mb=config.max_mb,
                        jsonl=jsonl, text_field=text_field, fmt=fmt.value)
     return runner.run(paths, task, config.cleaner(), config.cleaner_args(), config.jobs)
@@ -177,6 +179,7 @@ def explain(
     encoding: a.Encoding = None,
     max_mb: a.MaxMb = None,
     fix_mojibake: a.Mojibake = None,
+    edit_quotes: a.EditQuotes = None,
 ) -> int:
     """Explain each change: what, where, which rule or glossary entry, and why."""
     from .. import render
