@@ -310,9 +310,9 @@ def _shadowed(entries: list[Entry], runner: _Runner, out: list[Problem]) -> None
             continue
         for example in e.must_fire:
             findings, edits = runner.run(example)
-            mine = [f for f in findings if f.entry == e.key]
+            mine = [f for f in findings if f.entry == e.key and f.fixable]
             if not mine or any(x.entry == e.key for x in edits):
-                continue  # not firing at all is `glossary test`'s report
+                continue  # not firing (or only as a flag) is `glossary test`'s report
             won = sorted({x.entry or f"rule {x.rule}" for x in edits if any(x.overlaps(f) for f in mine)})
             out.append(Problem(display_path(e.path), e.line, "shadowed-example",
                                f"entry {e.id!r}: must_fire example {example!r} is won by {', '.join(won) or 'another edit'}", e.key))

@@ -97,7 +97,7 @@ class LanguagePack:
     def ranks(self) -> dict[str, Rank]:
         """Entry key -> precedence rank (cleanup/precedence.py): user files over folders over
         bundled, a specific domain over a general one."""
-        return rank_glossaries(self.glossaries, {id(g) for g in self._loaded}, bundled_dir().resolve())
+        return rank_glossaries(self.glossaries, {g.path for g in self._loaded}, bundled_dir().resolve())
 
     @cached_property
     def index(self) -> RankedIndex:

@@ -49,12 +49,12 @@ class Rank:
         return (self.priority, -self.order)
 
 
-def rank_glossaries(glossaries: list[Glossary], user: set[int], bundled: Path | None) -> dict[str, Rank]:
-    """Entry key -> rank. ``user``: ids of the glossaries given as files (-g); ``bundled``: the
-    bundled folder (other folders' files are ``--glossary-dir`` ones)."""
+def rank_glossaries(glossaries: list[Glossary], user: set[Path], bundled: Path | None) -> dict[str, Rank]:
+    """Entry key -> rank. ``user``: paths of the glossaries given as files (-g); ``bundled``:
+    the bundled folder (other folders' files are ``--glossary-dir`` ones)."""
     ranks: dict[str, Rank] = {}
     for order, g in enumerate(glossaries):
-        if id(g) in user:
+        if g.path in user:
             tier = 2
         elif bundled is not None and _inside(g.path, bundled):
             tier = 0

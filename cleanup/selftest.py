@@ -55,6 +55,9 @@ def check_example(cleaner: Cleaner, entry: Entry, lang: str, example: str, must_
         return [ExampleFailure(entry, example, "must_fire example did not fire")]
     if entry.action != "replace":
         return []
+    if not any(f.fixable for f in mine):
+        why = next((f.evidence.get("near_miss") for f in mine if f.evidence.get("near_miss")), "")
+        return [ExampleFailure(entry, example, "fired only as a flag for review" + (f" ({why})" if why else ""))]
     if not any(e.entry == entry.key for e in result.edits):
         return [ExampleFailure(entry, example, f"fired but {_winners(cleaner, result, entry)} won the span")]
     if "{" not in entry.term and entry.term.casefold() not in result.output.casefold():
