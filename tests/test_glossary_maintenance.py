@@ -81,7 +81,7 @@ def test_list_counts_and_filters(capsys):
 
 
 def test_show_finds_entries_by_id_term_wrong_form_and_source_word(tmp_path, capsys):
-    for query in ("escalation-climbing", "en/core:escalation-climbing", "climbing", "escalade"):
+    for query in ("en/core:escalation-climbing", "escalade"):
         assert main(["glossary", "show", query, "--lang", "en"]) == 0
         assert "en/core:escalation-climbing  glossaries/en/core.toml:7" in capsys.readouterr().out, query
     my = _write(tmp_path / "my.toml")
