@@ -212,7 +212,6 @@ def coverage(cleaner, corpus: list[Path], clean: list[Path] = (), *, jsonl: bool
             info = langs[code]
             doc = Document(text, info.language.abbreviations)
             real = {(f.start, f.end, f.entry) for f in result.findings if f.entry}
-            edited = {e.entry for e in result.edits if e.entry}
             for f in result.findings:
                 c = report.entries.get(f.entry or "")
                 if c is None:
@@ -225,11 +224,11 @@ def coverage(cleaner, corpus: list[Path], clean: list[Path] = (), *, jsonl: bool
                 c.files.add(name)
                 if f.evidence.get("context"):
                     c.licensed[f"require {f.evidence['context']!r}"] += 1
-            for e in result.edits:
-                if e.entry in report.entries and not marked_clean and e.entry in edited:
-                    report.entries[e.entry].edits += 1
             if marked_clean:
                 continue
+            for e in result.edits:
+                if e.entry in report.entries:
+                    report.entries[e.entry].edits += 1
             covered: set[int] = set()
             for f in info.stripped.find(doc):
                 covered.update(range(*doc.token_range(f.start, f.end)))

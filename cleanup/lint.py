@@ -7,7 +7,6 @@ checks the entries that load against each other, per language. The rules are lis
 
 from __future__ import annotations
 
-import hashlib
 import re
 import tomllib
 from collections import defaultdict

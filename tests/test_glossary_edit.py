@@ -4,7 +4,6 @@ only the change."""
 from __future__ import annotations
 
 import tomllib
-from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
