@@ -28,7 +28,7 @@ from pathlib import Path
 
 import regex
 
-from .datafile import LazyRegex, check_keys, compile_regex, parse_toml, read_bytes
+from .datafile import LazyRegex, check_keys, compile_regex, key_line, parse_toml, read_bytes
 from .document import WORD_RE, normalize_token
 from .errors import GlossaryError
 
@@ -38,15 +38,30 @@ KINDS = (
     "lexical", "title", "place", "name", "institution", "acronym", "number", "spacing",
     "boilerplate", "idiom", "preposition", "untranslated", "sentence",
 )
-ENTRY_KEYS = {
+# In the order the README documents them (``glossary fmt`` keeps id and term first and the
+# examples last; see cleanup/editing.py).
+MATCH_KEYS = (
     "id", "term", "wrong", "pattern", "source", "kind", "action", "fuzzy", "case",
     "plural", "scope", "require", "forbid", "before", "not_before", "after", "not_after",
     "note", "must_fire", "must_not_fire", "near_miss", "gender", "number",
-}
+)
+# Term-base data the matcher ignores, kept so that a TBX/CSV import loses nothing:
+# concept (TBX concept id), definition, admitted (admitted synonyms of the term), forbidden
+# (the wrong forms a term base marks forbidden rather than deprecated), translations
+# ({lang = [terms]}), untested (why the entry has no examples, e.g. imported without any).
+META_KEYS = ("concept", "definition", "admitted", "forbidden", "translations", "untested")
+ENTRY_KEYS = set(MATCH_KEYS) | set(META_KEYS)
+# general: a general-purpose glossary that more specific domains override (default: true for
+# the domains named in GENERAL_DOMAINS); source_lang: the language of the entries' `source` words.
+HEADER_KEYS = {"lang", "domain", "description", "general", "source_lang"}
+GENERAL_DOMAINS = frozenset({"core", "general", "common"})
 NEAR_MISS = ("auto", "flag", "ignore")
+<<<<<<< HEAD
 HEADER_KEYS = {"lang", "domain", "description"}
 # [[amend]]: narrow an entry defined in another file (``glossary learn`` writes these).
 AMEND_KEYS = {"entry", "forbid", "not_before", "not_after", "must_fire", "must_not_fire"}
+=======
+>>>>>>> gloss12-on-main
 _ENTRY_HEADER = re.compile(r"^\s*\[\[\s*entry\s*\]\]\s*(?:#.*)?$")
 _AMEND_HEADER = re.compile(r"^\s*\[\[\s*amend\s*\]\]\s*(?:#.*)?$")
 
@@ -81,6 +96,13 @@ class Entry:
     near_miss: str = "auto"  # wrong form found but `require` absent: flag | ignore | auto
     gender: str = ""  # of the term's head noun ("m"/"f"), for agreement after replacement
     number: str = ""  # of the term ("s"/"p")
+    # Term-base metadata (META_KEYS): not used for matching.
+    concept: str = ""
+    definition: str = ""
+    admitted: tuple[str, ...] = ()
+    forbidden: tuple[str, ...] = ()
+    translations: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    untested: str = ""  # why the entry has no examples (an import without contexts, ...)
 
     @property
     def where(self) -> str:
@@ -131,6 +153,7 @@ class Glossary:
     path: Path
     sha256: str
     entries: list[Entry] = field(default_factory=list)
+<<<<<<< HEAD
     amendments: list[Amendment] = field(default_factory=list)
 
 
@@ -146,13 +169,27 @@ def apply_amendments(glossaries: list[Glossary]) -> None:
             raise GlossaryError(f"{am.where}: [[amend]] names no loaded entry {am.entry!r}")
         g, k = where[am.entry]
         g.entries[k] = am.apply(g.entries[k])
+=======
+    general: bool = False  # a general glossary: more specific domains win ties over it
+    source_lang: str = ""
+    description: str = ""
+>>>>>>> gloss12-on-main
 
 
 def load_glossary(path: Path, lang: str | None = None) -> Glossary:
     """Load and validate one glossary file."""
     raw = read_bytes(path)
     data, text = parse_toml(raw, path)
+<<<<<<< HEAD
     check_keys(data, {"glossary", "entry", "amend"}, path, text)
+=======
+    return glossary_from_data(data, text, raw, path, lang)
+
+
+def glossary_from_data(data: dict, text: str, raw: bytes, path: Path, lang: str | None = None) -> Glossary:
+    """Validate an already parsed glossary (``load_glossary`` without the reading)."""
+    check_keys(data, {"glossary", "entry"}, path, text)
+>>>>>>> gloss12-on-main
     header = data.get("glossary")
     if not isinstance(header, dict) or "lang" not in header:
         raise GlossaryError(f"{path}:1: missing [glossary] table with lang = \"..\"")
@@ -163,16 +200,24 @@ def load_glossary(path: Path, lang: str | None = None) -> Glossary:
     if lang is not None and glang != lang:
         raise GlossaryError(f"{path}:1: glossary lang {glang!r} does not match its folder {lang!r}")
     domain = str(header.get("domain") or path.stem)
+    general = header.get("general", domain in GENERAL_DOMAINS)
+    if not isinstance(general, bool):
+        raise GlossaryError(f"{path}:{key_line(text, 'general', 'glossary')}: general must be true or false")
+    source_lang = header.get("source_lang", "")
+    if not isinstance(source_lang, str) or (source_lang and not re.fullmatch(r"[a-z]{2,3}", source_lang)):
+        raise GlossaryError(f"{path}:{key_line(text, 'source_lang', 'glossary')}: source_lang must be a "
+                            f"language code such as \"fr\", not {source_lang!r}")
     items = data.get("entry", [])
     if not isinstance(items, list):
         raise GlossaryError(f"{path}:1: 'entry' must be an array of tables ([[entry]])")
-    lines = _entry_lines(text)
+    lines = entry_lines(text)
     if len(lines) != len(items):  # entries written as inline tables: fall back to line 1
         lines = [1] * len(items)
-    gloss = Glossary(glang, domain, path, hashlib.sha256(raw).hexdigest())
+    gloss = Glossary(glang, domain, path, hashlib.sha256(raw).hexdigest(), general=general,
+                     source_lang=source_lang, description=str(header.get("description", "")))
     seen: dict[str, int] = {}
     for item, line in zip(items, lines):
-        entry = _parse_entry(item, glang, domain, path, line)
+        entry = parse_entry(item, glang, domain, path, line)
         if entry.id in seen:
             raise GlossaryError(f"{path}:{line}: duplicate id {entry.id!r} (first at line {seen[entry.id]})")
         seen[entry.id] = line
@@ -181,6 +226,7 @@ def load_glossary(path: Path, lang: str | None = None) -> Glossary:
     return gloss
 
 
+<<<<<<< HEAD
 def _parse_amendments(items, path: Path, text: str) -> list[Amendment]:
     if not isinstance(items, list):
         raise GlossaryError(f"{path}:1: 'amend' must be an array of tables ([[amend]])")
@@ -209,10 +255,15 @@ def _parse_amendments(items, path: Path, text: str) -> list[Amendment]:
 
 
 def _entry_lines(text: str) -> list[int]:
+=======
+def entry_lines(text: str) -> list[int]:
+    """The line of each ``[[entry]]`` header."""
+>>>>>>> gloss12-on-main
     return [i for i, line in enumerate(text.splitlines(), 1) if _ENTRY_HEADER.match(line)]
 
 
-def _parse_entry(item: dict, lang: str, domain: str, path: Path, line: int) -> Entry:
+def parse_entry(item: dict, lang: str, domain: str, path: Path, line: int) -> Entry:
+    """Validate one ``[[entry]]`` table; GlossaryError names ``path:line``."""
     where = f"{path}:{line}"
     if not isinstance(item, dict):
         raise GlossaryError(f"{where}: an entry must be a table ([[entry]])")
@@ -267,8 +318,13 @@ def _parse_entry(item: dict, lang: str, domain: str, path: Path, line: int) -> E
         raise fail(f"number {number!r} must be \"s\" or \"p\"")
     must_fire = _strings(item, "must_fire", where)
     must_not_fire = _strings(item, "must_not_fire", where)
-    if not must_fire or not must_not_fire:
-        raise fail(f"entry {eid!r} needs at least one must_fire and one must_not_fire example")
+    untested = _string(item, "untested", where)
+    if (not must_fire or not must_not_fire) and not untested.strip():
+        raise fail(f"entry {eid!r} needs at least one must_fire and one must_not_fire example "
+                   f"(or an 'untested' reason, e.g. for an imported term)")
+    forbidden = _strings(item, "forbidden", where)
+    if not set(forbidden) <= set(wrong):
+        raise fail(f"'forbidden' lists forms that are not in 'wrong': {sorted(set(forbidden) - set(wrong))}")
 
     def rx(name: str) -> LazyRegex | None:
         src = _string(item, name, where)
@@ -301,6 +357,12 @@ def _parse_entry(item: dict, lang: str, domain: str, path: Path, line: int) -> E
         near_miss=near_miss,
         gender=gender,
         number=number,
+        concept=_string(item, "concept", where),
+        definition=_string(item, "definition", where),
+        admitted=tuple(_strings(item, "admitted", where)),
+        forbidden=tuple(forbidden),
+        translations=_translations(item, where),
+        untested=untested,
     )
 
 
@@ -324,6 +386,18 @@ def _strings(item: dict, key: str, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise GlossaryError(f"{where}: {key!r} must be a list of non-empty strings")
     return value
+
+
+def _translations(item: dict, where: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    value = item.get("translations", {})
+    if not isinstance(value, dict):
+        raise GlossaryError(f"{where}: 'translations' must be a table such as {{fr = [\"escalade\"]}}")
+    out = []
+    for code, terms in value.items():
+        if not re.fullmatch(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*", code):
+            raise GlossaryError(f"{where}: translations: {code!r} is not a language code")
+        out.append((code, tuple(_strings(value, code, f"{where}: translations"))))
+    return tuple(out)
 
 
 def _norm_words(text: str) -> tuple[str, ...]:

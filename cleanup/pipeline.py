@@ -26,6 +26,7 @@ from .datafile import read_bytes
 from .glossary import Entry, Glossary, apply_amendments, load_glossary
 from .language import Language, detect_language, load_language
 from .matcher import GlossaryIndex
+from .precedence import Rank, RankedIndex, rank_glossaries
 from .resources import bundled_dir, display_path
 from .result import Edit, Finding, OffsetMap, Result, Span, apply_edits
 
@@ -76,8 +77,8 @@ class LanguagePack:
             self._loaded.append(item)
         else:
             self.paths.append(item)
-        self.__dict__.pop("_compiled", None)
-        self.__dict__.pop("by_key", None)
+        for cached in ("_compiled", "by_key", "ranks"):
+            self.__dict__.pop(cached, None)
 
     @cached_property
     def _compiled(self) -> tuple[list[Glossary], GlossaryIndex]:
@@ -126,11 +127,17 @@ class LanguagePack:
     def by_key(self) -> dict[str, Entry]:
         return {e.key: e for e in self.entries}
 
+    @cached_property
+    def ranks(self) -> dict[str, Rank]:
+        """Entry key -> precedence rank (cleanup/precedence.py): user files over folders over
+        bundled, a specific domain over a general one."""
+        return rank_glossaries(self.glossaries, {g.path for g in self._loaded}, bundled_dir().resolve())
+
     @property
-    def index(self) -> GlossaryIndex:
+    def index(self) -> RankedIndex:
         index = self._compiled[1]
         index.lang = self.language  # the profile is loaded fresh (its regexes checked) each run
-        return index
+        return RankedIndex(index, self.ranks)
 
 
 # (words read from the pivot language's list, least pivot-language Zipf frequency, most target one)

@@ -94,7 +94,10 @@ def _help_options(*command: str) -> set[str]:
 
 
 @pytest.mark.parametrize("command", [("fix",), ("check",), ("explain",), ("eval",), ("glossary", "test"),
-                                     ("model", "add"), ("review",), ("apply",), ("glossary", "learn"), ()])
+                                     ("glossary", "list"), ("glossary", "show"), ("glossary", "lint"),
+                                     ("glossary", "add"), ("glossary", "fmt"), ("glossary", "import"),
+                                     ("glossary", "export"), ("glossary", "coverage"), ("model", "add"),
+                                     ("review",), ("apply",), ("glossary", "learn"), ()])
 def test_every_option_is_documented(command):
     documented = set(regex.findall(r"(?<![\w-])(--[a-z][a-z-]*[a-z])", README))
     missing = {o for o in _help_options(*command) if o not in documented
