@@ -56,12 +56,8 @@ ENTRY_KEYS = set(MATCH_KEYS) | set(META_KEYS)
 HEADER_KEYS = {"lang", "domain", "description", "general", "source_lang"}
 GENERAL_DOMAINS = frozenset({"core", "general", "common"})
 NEAR_MISS = ("auto", "flag", "ignore")
-<<<<<<< HEAD
-HEADER_KEYS = {"lang", "domain", "description"}
 # [[amend]]: narrow an entry defined in another file (``glossary learn`` writes these).
 AMEND_KEYS = {"entry", "forbid", "not_before", "not_after", "must_fire", "must_not_fire"}
-=======
->>>>>>> gloss12-on-main
 _ENTRY_HEADER = re.compile(r"^\s*\[\[\s*entry\s*\]\]\s*(?:#.*)?$")
 _AMEND_HEADER = re.compile(r"^\s*\[\[\s*amend\s*\]\]\s*(?:#.*)?$")
 
@@ -153,8 +149,10 @@ class Glossary:
     path: Path
     sha256: str
     entries: list[Entry] = field(default_factory=list)
-<<<<<<< HEAD
     amendments: list[Amendment] = field(default_factory=list)
+    general: bool = False  # a general glossary: more specific domains win ties over it
+    source_lang: str = ""
+    description: str = ""
 
 
 def apply_amendments(glossaries: list[Glossary]) -> None:
@@ -169,27 +167,18 @@ def apply_amendments(glossaries: list[Glossary]) -> None:
             raise GlossaryError(f"{am.where}: [[amend]] names no loaded entry {am.entry!r}")
         g, k = where[am.entry]
         g.entries[k] = am.apply(g.entries[k])
-=======
-    general: bool = False  # a general glossary: more specific domains win ties over it
-    source_lang: str = ""
-    description: str = ""
->>>>>>> gloss12-on-main
 
 
 def load_glossary(path: Path, lang: str | None = None) -> Glossary:
     """Load and validate one glossary file."""
     raw = read_bytes(path)
     data, text = parse_toml(raw, path)
-<<<<<<< HEAD
-    check_keys(data, {"glossary", "entry", "amend"}, path, text)
-=======
     return glossary_from_data(data, text, raw, path, lang)
 
 
 def glossary_from_data(data: dict, text: str, raw: bytes, path: Path, lang: str | None = None) -> Glossary:
     """Validate an already parsed glossary (``load_glossary`` without the reading)."""
-    check_keys(data, {"glossary", "entry"}, path, text)
->>>>>>> gloss12-on-main
+    check_keys(data, {"glossary", "entry", "amend"}, path, text)
     header = data.get("glossary")
     if not isinstance(header, dict) or "lang" not in header:
         raise GlossaryError(f"{path}:1: missing [glossary] table with lang = \"..\"")
@@ -226,7 +215,6 @@ def glossary_from_data(data: dict, text: str, raw: bytes, path: Path, lang: str 
     return gloss
 
 
-<<<<<<< HEAD
 def _parse_amendments(items, path: Path, text: str) -> list[Amendment]:
     if not isinstance(items, list):
         raise GlossaryError(f"{path}:1: 'amend' must be an array of tables ([[amend]])")
@@ -254,11 +242,8 @@ def _parse_amendments(items, path: Path, text: str) -> list[Amendment]:
     return out
 
 
-def _entry_lines(text: str) -> list[int]:
-=======
 def entry_lines(text: str) -> list[int]:
     """The line of each ``[[entry]]`` header."""
->>>>>>> gloss12-on-main
     return [i for i, line in enumerate(text.splitlines(), 1) if _ENTRY_HEADER.match(line)]
 
 

@@ -74,28 +74,7 @@ def check_entry(cleaner: Cleaner, entry: Entry, lang: str) -> list[ExampleFailur
     """Run one entry's examples through the whole pipeline (all rules, all entries)."""
     failures = []
     for example in entry.must_fire:
-<<<<<<< HEAD
-        result = cleaner.fix(example, lang)
-        mine = [f for f in result.findings if f.entry == entry.key]
-        if not mine:
-            failures.append(ExampleFailure(entry, example, "must_fire example did not fire"))
-            continue
-        if entry.action != "replace":
-            continue
-        if not any(e.entry == entry.key for e in result.edits):
-            failures.append(ExampleFailure(entry, example, "fired but another edit won the span"))
-            continue
-        if "{" in entry.term and "{" in result.output and "{" not in example:
-            failures.append(ExampleFailure(entry, example, f"template field left in the text: {result.output!r}"))
-            continue
-        if "{" not in entry.term and entry.term.casefold() not in result.output.casefold():
-            failures.append(ExampleFailure(entry, example, f"fixed text lacks the term: {result.output!r}"))
-        again = cleaner.fix(result.output, lang)
-        if again.edits:
-            failures.append(ExampleFailure(entry, example, f"not idempotent: {again.output!r}"))
-=======
         failures += check_example(cleaner, entry, lang, example, True)
->>>>>>> gloss12-on-main
     for example in entry.must_not_fire:
         failures += check_example(cleaner, entry, lang, example, False)
     return failures
