@@ -145,7 +145,8 @@ class GlossaryIndex:
     def __getstate__(self):
         state = dict(self.__dict__)
         state["_ac"] = None
-        state.pop("_literals", None)
+        for name in ("_literals", "_literal_patterns", "_free_patterns"):
+            state.pop(name, None)
         state["disabled"] = set()
         state["lang"] = None  # the language pack sets its freshly loaded profile
         return state
@@ -153,6 +154,10 @@ class GlossaryIndex:
     def _automata(self):
         if self._ac is None:
             self._literals = sorted({lit for _, lit in self.patterns if lit})
+            self._literal_patterns = defaultdict(list)
+            self._free_patterns = []
+            for i, (_, lit) in enumerate(self.patterns):
+                (self._literal_patterns[lit] if lit else self._free_patterns).append(i)
             self._ac = (_automaton(self.keys), _automaton(self.pieces), _automaton(self._literals))
         return self._ac
 
@@ -322,7 +327,9 @@ class GlossaryIndex:
         where: dict[str, list[int]] = defaultdict(list)  # literal -> text offsets of its occurrences
         for k, a, _ in _hits(ac, st.s):
             where[self._literals[k]].append(a)
-        for k, literal in self.patterns:
+        # Only the patterns whose literal occurs (and those without one), in glossary order.
+        todo = sorted(self._literal_patterns[lit] for lit in where) + [self._free_patterns]
+        for k, literal in (self.patterns[i] for i in sorted(i for group in todo for i in group)):
             entry = self.entries[k]
             if entry.key in self.disabled:
                 continue
