@@ -49,6 +49,7 @@ class Form:
     text: str
     entry: int  # index into GlossaryIndex.entries
     suffix: str = ""
+    plural: str = ""  # the form is itself a plural of another form of its entry ("pyromaniacs")
 
 
 def _automaton(keys: list[str]):
@@ -88,16 +89,20 @@ class GlossaryIndex:
             if entry.pattern is not None:
                 self.patterns.append((k, required_literal(entry.pattern.pattern, lang.stopwords)))
             pluralizable = entry.plural and not entry.case_exact and morph.pluralizable(entry.term)
+            all_norms = {_norms(w) for w in entry.wrong}
             for w in entry.wrong:
                 norms = _norms(w)
                 words = tuple(m.group() for m in WORD_RE.finditer(w))
+                inherent = ""  # a wrong form written in the plural takes the plural term
+                if pluralizable:
+                    inherent = next((sfx for single in all_norms if single[:-1] == norms[:-1] and single != norms
+                                     for sfx, plural in morph.plural_forms(single[-1]) if plural == norms[-1]), "")
                 lasts = [("", norms[-1])]
                 if pluralizable and len(norms) <= 2:  # longer forms: the plural is checked at the hit
-                    lasts += [(sfx, norms[-1] + sfx) for sfx in morph.plural_suffixes
-                              if morph.plural_suffix(norms[-1] + sfx, norms[-1]) == sfx]
+                    lasts += morph.plural_forms(norms[-1])
                 for sfx, last in lasts:
                     head = norms[:-1] + (last,) if len(norms) <= 2 else norms[:2]
-                    form = Form(norms, words, w, k, sfx)
+                    form = Form(norms, words, w, k, sfx, inherent)
                     for key in _gap_variants(head):
                         keys[key].append(form)
                 if entry.fuzzy:
@@ -218,7 +223,7 @@ class GlossaryIndex:
             got = tuple(m.group() for m in WORD_RE.finditer(text, a, b))
             if got != form.words:
                 return None
-        return a, b, form.suffix
+        return a, b, form.suffix or form.plural
 
     def _match_at(self, st: SearchText, text: str, a: int, form: Form) -> tuple[int, int, str] | None:
         """(start, end, plural suffix) in the text if ``form`` matches at search offset a."""
@@ -235,7 +240,7 @@ class GlossaryIndex:
         last, want = words[n - 1][2], form.norms[-1]
         suffix = None
         if last == want:
-            suffix = ""
+            suffix = form.plural
         elif entry.plural and not entry.case_exact and self.lang.morphology.pluralizable(entry.term):
             suffix = self.lang.morphology.plural_suffix(last, want)
         if suffix is None:

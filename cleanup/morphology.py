@@ -53,10 +53,16 @@ class Morphology:
         return [(norm[: -len(sfx)], sfx) for sfx in self.plural_suffixes
                 if norm.endswith(sfx) and len(norm) > len(sfx) + 2]
 
+    def plural_forms(self, word: str) -> list[tuple[str, str]]:
+        """(suffix, plural) of a normalised word: the plurals a wrong form may take in a text."""
+        if word.endswith(self.plural_suffixes):
+            return []
+        return [(sfx, word + sfx) for sfx in self.plural_suffixes]
+
     def plural_suffix(self, token: str, form: str) -> str | None:
         """The suffix that makes ``token`` the plural of ``form`` (both normalised), if any."""
-        for sfx in self.plural_suffixes:
-            if token == form + sfx and not form.endswith(self.plural_suffixes):
+        for sfx, plural in self.plural_forms(form):
+            if token == plural:
                 return sfx
         return None
 
@@ -106,6 +112,12 @@ class English(Morphology):
     plural_suffixes = ("s", "es")
     small_words = frozenset("a an and as at by for in of on or the to".split())
 
+    def plural_forms(self, word: str) -> list[tuple[str, str]]:
+        forms = super().plural_forms(word)
+        if regex.search(r"[^aeiou]y$", word):  # "company" -> "companies"
+            forms.append(("ies", word[:-1] + "ies"))
+        return forms
+
     def pluralizable(self, term: str) -> bool:
         last = WORD_RE.findall(term)[-1:] or [""]
         return last[0].islower()
@@ -137,6 +149,12 @@ class French(Morphology):
 
     plural_suffixes = ("s", "x")
     small_words = frozenset("à au aux d de des du en et l la le les un une".split())
+
+    def plural_forms(self, word: str) -> list[tuple[str, str]]:
+        forms = super().plural_forms(word)
+        if word.endswith("al") and word not in _FR_AL_S:  # "tribunal" -> "tribunaux"
+            forms.append(("aux", word[:-2] + "aux"))
+        return forms
 
     def _head(self, term: str) -> list[regex.Match]:
         """The words that take the plural: up to the first preposition or conjunction."""

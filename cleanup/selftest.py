@@ -62,7 +62,8 @@ def check_example(cleaner: Cleaner, entry: Entry, lang: str, example: str, must_
         return [ExampleFailure(entry, example, f"fired but {_winners(cleaner, result, entry)} won the span")]
     if "{" in entry.term and "{" in result.output and "{" not in example:
         return [ExampleFailure(entry, example, f"template field left in the text: {result.output!r}")]
-    if "{" not in entry.term and entry.term.casefold() not in result.output.casefold():
+    forms = (entry.term, cleaner.pack(lang).language.morphology.pluralize(entry.term))
+    if "{" not in entry.term and not any(f.casefold() in result.output.casefold() for f in forms):
         return [ExampleFailure(entry, example, f"fixed text lacks the term: {result.output!r}")]
     again = cleaner.fix(result.output, lang)
     if again.edits:
