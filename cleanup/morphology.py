@@ -261,6 +261,13 @@ _FR_FEM = (("eux", "euse"), ("teur", "trice"), ("eur", "euse"), ("eur", "eure"),
 _FR_VOWEL = "aeiouyàâäéèêëîïôöûùüœæh"
 _SENTENCE_END = regex.compile(r"[.!?;]\s")
 _FR_AVOIR = frozenset("a ont avait avaient aura auront aurait auraient ayant avoir eu as avons avez".split())
+# Function words the lemma dictionary would read as adjectives ("de", "que", "dans", "contre",
+# "elle"...): they never agree with a replacement.
+_FR_CLOSED = frozenset(
+    "de du des que qu qui à au aux en et ou sur pour par dans avec contre le la les un une ce cet "
+    "cette ces son sa ses leur leurs il elle ils elles on se ne pas plus très y selon après avant "
+    "depuis entre sans sous vers chez lors dont où mais donc car comme si tout tous toute toutes "
+    "même mêmes autre autres peu bien mal lui eux nous vous".split())
 
 
 def _fr_lexicon():
@@ -333,12 +340,27 @@ def _fr_inflect(word: str, gender: str, number: str) -> str | None:
 
 def _fr_features(word: str) -> set[tuple[str, str]]:
     """The (gender, number) pairs ``word`` can have as an adjective or participle; empty for a
-    word that does not inflect for gender (an adverb, a noun, a verb form)."""
+    word that does not inflect for gender (an adverb, a noun, a verb form, a function word)."""
     low = word.casefold()
+    if low in _FR_CLOSED:
+        return set()
     masc, fem = _fr_inflect(low, "m", "s"), _fr_inflect(low, "f", "s")
     if masc is None or fem is None:
         return set()
     return {(g, n) for g in "mf" for n in "sp" if (_fr_inflect(low, g, n) or "") == low}
+
+
+# Nouns of either gender: the determiner in the text says which ("le/la ministre").
+_FR_EPICENE = frozenset(
+    "ministre secrétaire porte-parole juge responsable parlementaire partenaire secouriste maire chef "
+    "guide diplomate membre élève collègue journaliste vice-ministre vice-premier".split())
+
+
+def _fr_epicene(term: str) -> bool:
+    words = [w.casefold() for w in regex.findall(r"[\p{L}’'-]+", term)]
+    head = next((w for w in words if w not in _FR_BREAK and w not in _FR_DET), "")
+    head = head[:-1] if head.endswith("s") and head[:-1] in _FR_EPICENE else head
+    return head in _FR_EPICENE or head.endswith("iste")
 
 
 def _fr_agree(text, start, end, new, gender, number, plural):
@@ -379,8 +401,24 @@ def _fr_agree(text, start, end, new, gender, number, plural):
                 break
             after.append((pos + m.start(2), pos + m.end(2), m.group(2), feats))
             pos += m.end()
+        if not gender and _fr_epicene(new):
+            # An epicene noun ("ministre", "porte-parole") takes the gender its determiner shows
+            # (before the span, or inside it when the span carries its own determiner); in the
+            # plural without one, the gender of the replaced word, else the generic masculine.
+            lead = _FR_DET_RE.search(new.split(" ", 1)[0] + " ")
+            inner = _FR_DET.get(lead.group(1).casefold(), ("", ""))[0] if lead else ""
+            gender = old_gender or inner
+            if inner and not old_gender:
+                old_gender = inner
+            if not gender and (plural or new_number == "p" or old_number == "p"):
+                old = text[start:end].casefold()
+                gender = "f" if old.endswith(("ices", "elles", "ées", "ères", "ennes", "euses")) else "m"
+                old_gender = old_gender or gender
         if not gender:
-            if (old_gender and det) or after:
+            # Words that read the same in both genders ("britannique", or a noun the lexicon
+            # takes for an adjective) agree with anything: only a gendered one is unsafe.
+            gendered_after = any(len({g for g, _ in feats}) == 1 for *_, feats in after)
+            if (old_gender and det) or gendered_after:
                 return None  # a gendered context, and the replacement's gender is not known
             return start, end, new
         target = (gender, new_number or old_number or "s")
