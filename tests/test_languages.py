@@ -155,3 +155,44 @@ def test_glossary_typos_are_load_errors(tmp_path, snippet, message):
     g.write_text(snippet, encoding="utf-8")
     with pytest.raises(GlossaryError, match=message):
         Cleaner(extra_glossaries=[g])
+
+
+def _fr_agree(text, wrong, new, gender="", number=""):
+    start = text.index(wrong)
+    return get("french").agree(text, start, start + len(wrong), new, gender, number, False)
+
+
+def test_french_function_words_do_not_block_agreement():
+    # "de" is no adjective: a verb replacement followed by "de" is applied as it is
+    text = "Le porte-parole a décliné de commenter l'information."
+    start = text.index("a décliné")
+    assert _fr_agree(text, "a décliné", "a refusé") == (start, start + len("a décliné"), "a refusé")
+
+
+def test_french_epicene_noun_keeps_the_determiner_gender():
+    text = "La spokesman américaine a démenti l'information."
+    start = text.index("spokesman")
+    assert _fr_agree(text, "spokesman", "porte-parole") == (start, start + len("spokesman"), "porte-parole")
+    text = "Le spokesman américain a démenti l'information."
+    start = text.index("spokesman")
+    assert _fr_agree(text, "spokesman", "porte-parole") == (start, start + len("spokesman"), "porte-parole")
+
+
+def test_french_epicene_plural_without_determiner_gender_takes_the_replaced_word_gender():
+    text = "Plusieurs législatrices américaines ont voté contre."
+    out = _fr_agree(text, "législatrices", "parlementaires", number="p")
+    assert out is not None and "américaines" not in out[2]  # nothing to change, nothing changed
+    text = "Plusieurs législateurs américains ont voté contre."
+    assert _fr_agree(text, "législateurs", "parlementaires", number="p") is not None
+
+
+def test_french_words_of_both_genders_do_not_block_a_genderless_replacement():
+    text = "Des milliers de personnes ont manifesté à Mexico City dimanche."
+    assert _fr_agree(text, "Mexico City", "Mexico") is not None
+
+
+def test_french_unknown_gender_next_to_a_gendered_word_is_still_unsafe():
+    # "tour de vis": no suffix tells its gender, and "Le ... lancé" is gendered
+    assert _fr_agree("Le crackdown lancé par la police a fait dix morts.", "crackdown", "tour de vis") is None
+    out = _fr_agree("Le crackdown lancé par la police a fait dix morts.", "crackdown", "répression", "f", "s")
+    assert out is not None and out[2] == "La répression lancée"
