@@ -267,7 +267,7 @@ _FR_CLOSED = frozenset(
     "de du des que qu qui à au aux en et ou sur pour par dans avec contre le la les un une ce cet "
     "cette ces son sa ses leur leurs il elle ils elles on se ne pas plus très y selon après avant "
     "depuis entre sans sous vers chez lors dont où mais donc car comme si tout tous toute toutes "
-    "même mêmes autre autres peu bien mal lui eux nous vous".split())
+    "même mêmes autre autres peu bien mal lui eux nous vous pendant durant malgré parmi".split())
 
 
 def _fr_lexicon():
@@ -344,6 +344,13 @@ def _fr_features(word: str) -> set[tuple[str, str]]:
     low = word.casefold()
     if low in _FR_CLOSED:
         return set()
+    # A conjugated verb ("augmente", "transite", "coûte") is no adjective: its lemma is an
+    # infinitive and it has no participle ending (the lexicon would otherwise tie it to a noun).
+    lemma = _fr_lexicon().lemmatize(low, lang="fr")
+    if lemma != low and lemma.endswith("er") and not low.endswith(("é", "ée", "és", "ées", "ère", "ères")):
+        return set()
+    if lemma != low and lemma.endswith("ir") and not low.endswith(("i", "ie", "is", "ies", "it", "ite", "its", "ites")):
+        return set()
     masc, fem = _fr_inflect(low, "m", "s"), _fr_inflect(low, "f", "s")
     if masc is None or fem is None:
         return set()
@@ -353,7 +360,7 @@ def _fr_features(word: str) -> set[tuple[str, str]]:
 # Nouns of either gender: the determiner in the text says which ("le/la ministre").
 _FR_EPICENE = frozenset(
     "ministre secrétaire porte-parole juge responsable parlementaire partenaire secouriste maire chef "
-    "guide diplomate membre élève collègue journaliste vice-ministre vice-premier".split())
+    "guide diplomate membre élève collègue journaliste vice-ministre vice-premier bourgmestre".split())
 
 
 def _fr_epicene(term: str) -> bool:
@@ -386,6 +393,11 @@ def _fr_agree(text, start, end, new, gender, number, plural):
                 out = out[:1].upper() + out[1:]
             return lo, hi, out
         new_number = "p" if plural else (number or "")
+        if not new_number:  # a template term ("soldat{s}") filled in the plural: both words end in -s/-x
+            heads = [next((w for w in regex.findall(r"[\p{L}’'-]+", t) if w.casefold() not in _FR_DET), "")
+                     for t in (text[start:end], new)]
+            if all(h.casefold().endswith(("s", "x")) and len(h) > 3 for h in heads):
+                new_number = "p"
         old_gender, old_number = _FR_DET.get(det.group(1).casefold(), ("", "")) if det else ("", "")
         if plural:
             old_number = "p"

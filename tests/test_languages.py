@@ -196,3 +196,14 @@ def test_french_unknown_gender_next_to_a_gendered_word_is_still_unsafe():
     assert _fr_agree("Le crackdown lancé par la police a fait dix morts.", "crackdown", "tour de vis") is None
     out = _fr_agree("Le crackdown lancé par la police a fait dix morts.", "crackdown", "répression", "f", "s")
     assert out is not None and out[2] == "La répression lancée"
+
+
+def test_french_conjugated_verb_after_the_span_is_left_alone():
+    # "transite" is a verb, not the feminine of "transit": it must not become "transit"
+    out = _fr_agree("Le gaz de Turkmenistan transite par la Chine.", "Turkmenistan", "Turkménistan", "m", "s")
+    assert out is not None and "transit " not in out[2] and out[2] == "Turkménistan"
+
+
+def test_french_template_term_filled_in_the_plural_keeps_plural_adjectives():
+    out = _fr_agree("Trois soldiers israéliens ont été tués.", "soldiers", "soldats", "m")
+    assert out is not None and "israélien " not in out[2]
