@@ -261,13 +261,6 @@ _FR_FEM = (("eux", "euse"), ("teur", "trice"), ("eur", "euse"), ("eur", "eure"),
 _FR_VOWEL = "aeiouyàâäéèêëîïôöûùüœæh"
 _SENTENCE_END = regex.compile(r"[.!?;]\s")
 _FR_AVOIR = frozenset("a ont avait avaient aura auront aurait auraient ayant avoir eu as avons avez".split())
-# Function words the lemma dictionary would read as adjectives ("de", "que", "dans", "contre",
-# "elle"...): they never agree with a replacement.
-_FR_CLOSED = frozenset(
-    "de du des que qu qui à au aux en et ou sur pour par dans avec contre le la les un une ce cet "
-    "cette ces son sa ses leur leurs il elle ils elles on se ne pas plus très y selon après avant "
-    "depuis entre sans sous vers chez lors dont où mais donc car comme si tout tous toute toutes "
-    "même mêmes autre autres peu bien mal lui eux nous vous pendant durant malgré parmi".split())
 
 
 def _fr_lexicon():
@@ -303,7 +296,8 @@ selon malgré outre dès hors parmi très plus moins bien mal aussi encore déj�
 puis donc mais ou et ni car quand comme lorsque puisque si que qui quoi dont où ici là hier demain
 aujourd'hui tôt tard ensemble alors ainsi trop peu assez tant tout tous toutes rien personne chacun
 chacune certains certaines plusieurs lui elle elles eux nous vous ils leur leurs notre nos votre vos
-se ses son sa mes mon ma tes ton ta ces cet cette ce ne pas plus point guère""".split())
+se ses son sa mes mon ma tes ton ta ces cet cette ce ne pas plus point guère
+de du des qu à au aux en le la les un une il on y lors même mêmes autre autres durant toute""".split())
 
 
 def _fr_inflect(word: str, gender: str, number: str) -> str | None:
@@ -376,6 +370,8 @@ def _fr_agree(text, start, end, new, gender, number, plural):
     cannot be established (a participle later in the clause, an unknown gender)."""
     if True:
         det = _FR_DET_RE.search(text[max(0, start - 12) : start])
+        if not gender and det and det.group(1).casefold() in _PRENOMINAL and _fr_epicene(new):
+            gender = _FR_DET.get(det.group(1).casefold(), ("", ""))[0]  # "le nouveau ministre"
         if det and det.group(1).casefold() in _PRENOMINAL:  # "le nouveau crackdown": both words agree
             word_start = start - len(det.group(0))
             inner = _fr_agree(text, word_start, start + (end - start), text[word_start:start] + new, gender, number, plural)
