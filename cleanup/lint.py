@@ -300,7 +300,8 @@ class _Runner:
     def run(self, text: str):
         doc = Document(text, self.language.abbreviations)
         findings = self.cleaner.findings(doc, self.lang)
-        return findings, self._build(doc, findings, self.language)
+        edits, _unsafe = self._build(doc, findings, self.language)
+        return findings, edits
 
 
 def _shadowed(entries: list[Entry], runner: _Runner, out: list[Problem]) -> None:

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+import unicodedata
+
 import regex
 
 from .document import WORD_RE
@@ -182,6 +184,8 @@ class French(Morphology):
         return "".join(out)
 
     def agree(self, text, start, end, new, gender, number, plural):
+        if not gender and _same_word(text[start:end], new):
+            return start, end, new  # a misspelling of the term ("cesser-le-feu"): its gender is the text's
         gender = gender or _fr_guess_gender(new)
         return _fr_agree(text, start, end, new, gender, number, plural)
 
@@ -498,3 +502,17 @@ def _fr_guess_gender(term: str) -> str:
     if head.endswith(_FR_MASCULINE_SUFFIXES):
         return "m"
     return ""
+
+
+def _same_word(old: str, new: str) -> bool:
+    """Whether a replacement respells the same word (its head shares a long prefix, accents
+    aside): then it keeps the gender and number the text gives it."""
+    def head(text: str) -> str:
+        words = regex.findall(r"[\p{L}\p{M}]+", unicodedata.normalize("NFD", text.casefold()))
+        return "".join(c for c in (words[0] if words else "") if not unicodedata.combining(c))
+
+    a, b = head(old), head(new)
+    prefix = 0
+    while prefix < min(len(a), len(b)) and a[prefix] == b[prefix]:
+        prefix += 1
+    return prefix >= 5 and prefix >= 0.6 * min(len(a), len(b))
