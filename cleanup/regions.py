@@ -79,10 +79,12 @@ def foreign(doc: Document, lang: str, languages: dict, quoted: list[Span]) -> li
         best = max(shares, key=shares.get)
         if best == lang and own >= 0.10:
             continue  # clearly the document's language (news prose: a third of its words)
-        name = identify(doc.text[span.start : span.end])
-        if name is None or name == lang:
+        if best != lang and shares[best] >= 0.25 and shares[best] >= own + 0.15:
+            out.append((span, best))  # clearly another language with a profile ("L'OTAN face à la Russie")
             continue
-        out.append((span, name))
+        name = identify(doc.text[span.start : span.end], lang)
+        if name is not None:
+            out.append((span, name))
     return out
 
 
@@ -101,10 +103,14 @@ def _detector():
             .with_low_accuracy_mode().build())
 
 
-def identify(text: str) -> str | None:
-    """ISO 639-1 code of the language of ``text`` (None when the identifier is unsure)."""
-    detector = _detector()
-    result = detector.detect_language_of(text)
-    if result is None:
+def identify(text: str, own: str) -> str | None:
+    """ISO 639-1 code of the language of ``text`` when the identifier is sure it is not ``own``
+    (the best language at 0.7 confidence or more, ``own`` at 0.15 or less), else None."""
+    values = _detector().compute_language_confidence_values(text)
+    if not values:
         return None
-    return result.iso_code_639_1.name.lower()
+    confidence = {v.language.iso_code_639_1.name.lower(): v.value for v in values}
+    top = values[0].language.iso_code_639_1.name.lower()
+    if top == own or values[0].value < 0.7 or confidence.get(own, 0.0) > 0.15:
+        return None
+    return top
