@@ -39,6 +39,7 @@ eval: setup
 bench: setup
 	$(PY) bench/bench_detect.py
 	$(PY) bench/bench_translate.py
+	$(PY) bench/bench_batch.py
 
 fuzz: setup
 	$(PY) -m pytest -m fuzz tests/test_fuzz.py -p no:cacheprovider
