@@ -42,7 +42,7 @@ bench: setup
 	$(PY) bench/bench_batch.py
 
 fuzz: setup
-	$(PY) -m pytest -m fuzz tests/test_fuzz.py -p no:cacheprovider
+	$(PY) -m pytest -m fuzz tests/test_fuzz.py tests/test_jsonl.py -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

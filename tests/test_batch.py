@@ -276,6 +276,7 @@ def test_model_threads_fit_the_cores(lexicon_model):
     executors._WORKER.clear()
 
 
+@pytest.mark.slow
 def test_jsonl_records_retranslated_with_their_source(tmp_path, capsys, lexicon_model):
     from .test_retranslate_e2e import EXPECTED, GLOSSARY, MT, SRC, build_model, DATA
 
@@ -327,17 +328,7 @@ def test_summary_as_json(tmp_path, capsys):
     assert line["findings"] == {"glossary": 2} and line["errors"] == 1
 
 
-def test_rich_is_imported_only_for_the_progress_bar(tmp_path):
-    src = tmp_path / "a.txt"
-    src.write_text(ARTEFACT, encoding="utf-8")
-    code = ("import sys; from cleanup.cli import main; main({args}); "
-            "print('rich' in sys.modules, 'distributed' in sys.modules, file=sys.stderr)")
-    for args in (["fix", str(src)], ["check", str(src), str(src), "-j", "1"]):
-        r = subprocess.run([sys.executable, "-c", code.format(args=args)], capture_output=True, text=True, env=ENV)
-        assert r.stderr.strip().splitlines()[-1] == "False False", r.stderr
-
-
-def test_progress_bar_and_summary_on_a_terminal(tmp_path):
+def test_progress_bar_and_summary_on_a_terminal_only(tmp_path):
     import pty
 
     src = tmp_path / "in"
@@ -363,9 +354,12 @@ def test_progress_bar_and_summary_on_a_terminal(tmp_path):
     text = seen.decode("utf-8", "replace")
     assert "cleanup: 4 articles from 4 input(s), 4 changed, 0 error(s)" in text
     assert "edits: glossary 4" in text
-    quiet = subprocess.run([sys.executable, "-m", "cleanup", "fix", str(src), "--output-dir", str(tmp_path / "q"),
-                            "-j", "1"], capture_output=True, env=ENV)
-    assert quiet.returncode == 0 and quiet.stderr == b""  # piped: no bar, no summary
+    # Piped: no bar, no summary, and rich (and dask) never imported, for one file or a batch.
+    code = ("import sys; from cleanup.cli import main; main(['fix', {one!r}]); main(['fix', {src!r}, '-j', '1', "
+            "'--output-dir', {out!r}]); print('rich' in sys.modules, 'distributed' in sys.modules)")
+    r = subprocess.run([sys.executable, "-c", code.format(one=str(src / "0.txt"), src=str(src), out=str(tmp_path / "q"))],
+                       capture_output=True, text=True, env=ENV)
+    assert r.stdout == FIXED + "False False\n" and r.stderr == ""
 
 
 # -- resumable ------------------------------------------------------------------------------

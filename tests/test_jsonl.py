@@ -169,3 +169,59 @@ def test_any_record_round_trips(others, text, new, ascii, position):
     assert json.loads(out) == {**dict(items), "text": new}
     if new:
         assert parse_record(out).text == new
+
+
+# -- fuzz: any bytes, one chunk: no exception, every line accounted for ---------------------
+
+JSONL_BITS = ['{"text": "', '"}', '{"id": 1e400, "text": "', ', "n": ' + "9" * 4400, "\\ud800", "\u2028", "\u0085",
+              "\ufeff", "[" * 3000, "]" * 3000, '\\"', "de -escalation", "military climbing", "OTAN", "\r", "\t",
+              "{", "}", '"text"', ":", ","]
+
+
+def _lines(parts: list) -> bytes:
+    return b"".join(p if isinstance(p, bytes) else p.encode("utf-8", "surrogatepass") for p in parts)
+
+
+def check_chunk(cleaner, data: bytes) -> None:
+    from cleanup.batch import Job, run_unit
+    from cleanup.batch.units import ChunkUnit
+    from cleanup.inputs import Item
+
+    lines = tuple(part + b"\n" for part in data.split(b"\n")[:-1]) or (b"\n",)
+    unit = ChunkUnit(0, Item("f.jsonl", "f.jsonl"), 1, 0, sum(map(len, lines)), lines)
+    for on_error in ("copy", "skip"):
+        outcome = run_unit(cleaner, Job("fix", lang="en", jsonl=True, on_error=on_error), unit)
+        assert not any(f.internal for f in outcome.failures), outcome.failures
+        out = [part + b"\n" for part in outcome.out.split(b"\n")[:-1]]
+        failed = {f.line for f in outcome.failures}
+        kept = [(k, line) for k, line in enumerate(lines, 1) if on_error == "copy" or k not in failed]
+        assert len(out) == len(kept)
+        for (k, given_line), line in zip(kept, out):
+            if k in failed or not given_line.strip():
+                assert line == given_line
+                continue
+            assert "\u2028".encode() not in line and "\u2029".encode() not in line
+            assert _keys(line) == _keys(given_line)
+
+
+def _keys(line: bytes) -> list:
+    return list(json.loads(line.decode("utf-8").lstrip("\ufeff"), parse_int=str, parse_float=str))
+
+
+JSONL_LINES = st.lists(st.lists(st.one_of(st.sampled_from(JSONL_BITS), st.text(max_size=8),
+                                          st.binary(max_size=3)), max_size=8).map(_lines).map(lambda b: b + b"\n"),
+                       max_size=6).map(b"".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(JSONL_LINES)
+def test_any_chunk_gives_lines_or_reported_failures(cleaner, data):
+    check_chunk(cleaner, data)
+
+
+@pytest.mark.slow
+@pytest.mark.fuzz
+@settings(max_examples=5000, deadline=None)
+@given(JSONL_LINES)
+def test_fuzz_jsonl_chunks(cleaner, data):
+    check_chunk(cleaner, data)

@@ -80,8 +80,8 @@ def check_resumed(tmp_path: Path, src: Path, jsonl: bool, cuts: list[tuple[int, 
 
 @pytest.mark.parametrize("jsonl", [False, True], ids=["files", "jsonl"])
 def test_killed_batch_resumes_to_the_uninterrupted_result(tmp_path, jsonl):
-    src = corpus(tmp_path, files=24, records=200)  # 24 files; or 4 chunks of 64 records
-    check_resumed(tmp_path, src, jsonl, [(2 if jsonl else 8, signal.SIGKILL)], "1")
+    src = corpus(tmp_path, files=16, records=140)  # 16 files; or 3 chunks of 64 records
+    check_resumed(tmp_path, src, jsonl, [(1 if jsonl else 5, signal.SIGKILL)], "1")
 
 
 @pytest.mark.slow

@@ -7,11 +7,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from ..errors import CleanupError, InputError, UsageError
 from ..inputs import Item, shown
 from ..textio import Source, resolve_in_place, write_atomic
+
+if TYPE_CHECKING:
+    from .units import Job
 
 
 @dataclass(frozen=True)
@@ -121,7 +124,9 @@ def plan_outputs(items: list[Item], job: Job, extra: Iterable[tuple[str, str]] =
                 if target.backup:
                     claim(str(dest) + target.backup, item.path, "backup")
                 claim(dest, item.path)
-            elif not isinstance(target, ToFile):
+            elif isinstance(target, ToFile):
+                outputs[_real(target.path)] = item.path  # may be the input itself: asked for
+            else:
                 claim(target.destination(item), item.path)
     for option, path in extra:
         key = _real(path)
@@ -152,25 +157,33 @@ class JsonlWriter:
             raise InputError(f"{self.part}: cannot write: {exc.strerror or exc}") from None
 
     def append(self, data: bytes) -> int:
-        self.fh.write(data)
-        self.fh.flush()
+        """Add a chunk's lines; the partial file's size after them."""
+        try:
+            self.fh.write(data)
+            self.fh.flush()
+        except OSError as exc:
+            raise InputError(f"{self.part}: cannot write: {exc.strerror or exc}") from None
         return self.fh.tell()
 
     def commit(self) -> None:
-        """Make the output durable and put it in place."""
-        self.fh.flush()
-        os.fsync(self.fh.fileno())
-        self.fh.close()
-        if isinstance(self.job.target, InPlace):
-            if not self.changed:
-                os.unlink(self.part)
-                return
-            os.chmod(self.part, os.stat(self.dest).st_mode & 0o7777)
-            if self.job.target.backup:
-                _copy_atomic(self.dest, Path(str(self.dest) + self.job.target.backup))
-        elif self.dest.exists():
-            os.chmod(self.part, os.stat(self.dest).st_mode & 0o7777)
-        os.replace(self.part, self.dest)
+        """Make the output durable and put it in place (InputError if it cannot be)."""
+        try:
+            self.fh.flush()
+            os.fsync(self.fh.fileno())
+            self.fh.close()
+            if isinstance(self.job.target, InPlace):
+                if not self.changed:
+                    os.unlink(self.part)
+                    return
+                os.chmod(self.part, os.stat(self.dest).st_mode & 0o7777)
+                if self.job.target.backup:
+                    _copy_atomic(self.dest, Path(str(self.dest) + self.job.target.backup))
+            elif self.dest.exists():
+                os.chmod(self.part, os.stat(self.dest).st_mode & 0o7777)
+            os.replace(self.part, self.dest)
+        except OSError as exc:
+            self.abort()
+            raise InputError(f"{self.dest}: cannot write: {exc.strerror or exc}") from None
         _fsync_dir(self.dest.parent)
 
     def abort(self) -> None:

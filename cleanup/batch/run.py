@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from ..errors import UsageError
+from ..errors import CleanupError, UsageError
 from ..inputs import Item
 from .executors import ordered
 from .journal import Done, Journal, run_key
@@ -152,15 +152,19 @@ class Batch:
     def _end(self, end: End, writer: JsonlWriter | None) -> None:
         """A JSONL file is read to its end (or could not be read)."""
         self.totals.inputs += 1
-        if end.failure is not None:
-            if writer is not None:
-                writer.abort()
-            outcome = Outcome(failures=[end.failure], stats=Stats(failed=1))
+        failure = end.failure
+        if failure is not None and writer is not None:
+            writer.abort()
+        elif writer is not None:
+            try:
+                writer.commit()
+            except CleanupError as exc:
+                failure = Failure(end.item.display, str(exc))
+        if failure is not None:
+            outcome = Outcome(failures=[failure], stats=Stats(failed=1))
             self._add(outcome.stats, outcome.failures, False)
             if self.journal:
                 self.journal.record(end.index, outcome)
-        elif writer is not None:
-            writer.commit()
         if self.journal:
             self.journal.record(end.index, end=True)
         self.on_progress(0, 1, 0)

@@ -304,8 +304,8 @@ def _chunk(cleaner, job: Job, unit: ChunkUnit) -> Outcome:
         elif job.fmt == "word-diff":
             pieces.append(render.word_diff(result, item_name, job.color))
     lines = b"".join(out) if job.command == "fix" else b""
-    done.changed = job.command == "fix" and lines != b"".join(raw for raw in unit.lines if raw is not None) \
-        or None in unit.lines
+    given = b"".join(raw for raw in unit.lines if raw is not None)
+    done.changed = job.command == "fix" and (lines != given or None in unit.lines)
     if job.writes:
         done.data = lines
     done.out = lines if job.command == "fix" and job.fmt == "text" and not job.writes else "".join(pieces).encode()
@@ -352,7 +352,7 @@ def read_chunks(index: int, item: Item, job: Job, skip: int = 0, line: int = 1,
     try:
         fh = sys.stdin.buffer if item.path == "-" else open(item.path, "rb")
     except OSError as exc:
-        yield End(index, item, Failure(item.path, _open_reason(item.path, exc)))
+        yield End(index, item, Failure(item.display, _open_reason(exc)))
         return
     try:
         if skip:
@@ -378,10 +378,10 @@ def read_chunks(index: int, item: Item, job: Job, skip: int = 0, line: int = 1,
             yield ChunkUnit(index, item, line, start, offset, tuple(lines))
             line += len(lines)
         if offset == 0:
-            yield End(index, item, Failure(item.path, "empty file, nothing to clean"))
+            yield End(index, item, Failure(item.display, "empty file, nothing to clean"))
             return
     except OSError as exc:
-        yield End(index, item, Failure(item.path, f"cannot read: {exc.strerror or exc}"))
+        yield End(index, item, Failure(item.display, f"cannot read: {exc.strerror or exc}"))
         return
     finally:
         if fh is not sys.stdin.buffer:
@@ -389,7 +389,7 @@ def read_chunks(index: int, item: Item, job: Job, skip: int = 0, line: int = 1,
     yield End(index, item)
 
 
-def _open_reason(path: str, exc: OSError) -> str:
+def _open_reason(exc: OSError) -> str:
     if isinstance(exc, FileNotFoundError):
         return "no such file"
     if isinstance(exc, IsADirectoryError):

@@ -60,7 +60,7 @@ ColorOpt = Annotated[Optional[Color], typer.Option("--color", help="Colour diffs
 Mojibake = Annotated[Optional[bool], typer.Option("--fix-mojibake/--no-fix-mojibake", help="Repair mojibake (\"Ã©\" for \"é\") instead of only flagging it.", show_default=False)]
 Jsonl = Annotated[bool, typer.Option("--jsonl", help="Inputs are JSON Lines, one article per line in --text-field.")]
 TextField = Annotated[str, typer.Option("--text-field", help="With --jsonl, the field holding the article text.")]
-Jobs = Annotated[Optional[int], typer.Option("--jobs", "-j", min=0, help="Process inputs in N worker processes (output stays in input order) [default: all cores for several inputs].", show_default=False)]
+Jobs = Annotated[Optional[int], typer.Option("--jobs", "-j", min=0, help="Process inputs in N worker processes (output stays in input order) [default: all cores for 16 inputs or more, or JSONL over 1 MB].", show_default=False)]
 FromList = Annotated[Optional[str], typer.Option("--from-list", help="Read input paths from this file, one a line ('-' for stdin); names kept exactly.")]
 Null = Annotated[bool, typer.Option("--null", "-0", help="With --from-list, names are separated by NUL bytes, not newlines.")]
 Include = Annotated[Optional[list[str]], typer.Option("--glob", help="In folders, read only files matching this glob (repeatable; '*.txt', 'sub/*.txt').")]

@@ -19,14 +19,17 @@ from ..inputs import Item, collect, read_list
 from .app import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERNAL
 
 START_METHOD: str | None = None  # multiprocessing start method of the pool (None: the platform's)
-PARALLEL_JSONL_BYTES = 1 << 20  # one JSONL file this large is worth several workers
+# By default a batch runs on all cores when it is large enough to repay starting the workers
+# (each loads the glossaries of the languages it meets, about half a second each).
+PARALLEL_INPUTS = 16
+PARALLEL_JSONL_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
 class Options:
     """How a batch runs (what it does is the ``Job``)."""
 
-    jobs: int = 0  # 0: all cores when there are several inputs
+    jobs: int = 0  # 0: all cores for a large enough batch
     engine: str = "local"
     scheduler: str | None = None
     resume: bool = False
@@ -51,15 +54,13 @@ def read_inputs(names: list[str], from_list: str | None = None, null: bool = Fal
 def _workers(options: Options, items: list[Item], job: Job) -> int:
     if options.jobs:
         return options.jobs
-    if len(items) > 1:
+    if len(items) >= PARALLEL_INPUTS:
         return cores()
-    if job.jsonl and items[0].path != "-":
+    if job.jsonl:
         import os
 
-        try:
-            return cores() if os.stat(items[0].path).st_size > PARALLEL_JSONL_BYTES else 1
-        except OSError:
-            return 1
+        size = sum(os.stat(i.path).st_size for i in items if i.path != "-" and os.path.isfile(i.path))
+        return cores() if size >= PARALLEL_JSONL_BYTES else 1
     return 1
 
 
