@@ -39,7 +39,7 @@ eval: setup
 bench: setup
 	$(PY) bench/bench_detect.py
 	$(PY) bench/bench_translate.py
-	$(PY) bench/bench_batch.py
+	$(PY) bench/bench_batch.py --json bench/results-batch.json
 
 fuzz: setup
 	$(PY) -m pytest -m fuzz tests/test_fuzz.py tests/test_jsonl.py -p no:cacheprovider

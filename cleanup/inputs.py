@@ -42,7 +42,9 @@ class Item:
 def shown(name: str) -> str:
     """A name as printed in messages: quoted when spaces at the ends of a part or control
     characters would hide what it really is."""
-    if any(part != part.strip() for part in name.split("/")) or any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 or c in "\u2028\u2029" for c in name):
+    hidden = any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 or c in "\u2028\u2029" or 0xD800 <= ord(c) < 0xE000
+                 for c in name)  # control characters, line separators, undecodable bytes
+    if hidden or any(part != part.strip() for part in name.split("/")):
         return repr(name)
     return name
 

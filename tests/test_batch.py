@@ -141,7 +141,8 @@ def test_output_dir_mirrors_the_input_tree(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("case", ["same-name", "backup-is-input", "output-dir-is-input", "output-dir-inside",
-                                  "given-twice", "errors-file-is-input"])
+                                  "output-dir-is-the-files-folder", "given-twice", "errors-file-is-input",
+                                  "errors-file-is-output"])
 def test_collisions_are_errors_before_anything_is_written(tmp_path, capsys, case):
     (tmp_path / "x").mkdir()
     (tmp_path / "y").mkdir()
@@ -153,8 +154,10 @@ def test_collisions_are_errors_before_anything_is_written(tmp_path, capsys, case
         "backup-is-input": ([t / "doc", t / "doc.txt", "-i", "--backup", ".txt"], "would overwrite the input"),
         "output-dir-is-input": ([t / "x", "--output-dir", t / "x"], "is inside the input folder"),
         "output-dir-inside": ([t / "x", "--output-dir", t / "x" / "clean"], "is inside the input folder"),
+        "output-dir-is-the-files-folder": ([t / "x/a.txt", "--output-dir", t / "x"], "would overwrite the input"),
         "given-twice": ([t / "doc", t / "doc", "-i", "--backup", ".orig"], "would both write"),
         "errors-file-is-input": ([t / "doc", "--errors", t / "doc"], "would overwrite"),
+        "errors-file-is-output": ([t / "doc", "-o", t / "out.txt", "--errors", t / "out.txt"], "would overwrite"),
     }[case]
     before = tree(tmp_path)
     code, out, err = run(capsys, "fix", *args)

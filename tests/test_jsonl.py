@@ -225,3 +225,10 @@ def test_any_chunk_gives_lines_or_reported_failures(cleaner, data):
 @given(JSONL_LINES)
 def test_fuzz_jsonl_chunks(cleaner, data):
     check_chunk(cleaner, data)
+
+
+def test_an_error_is_one_line_whatever_the_id_holds(tmp_path, capsys):
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a\\nb\\u2028c", "text": ""}\n', encoding="utf-8")
+    code, _, err = run(capsys, "check", "--jsonl", src, "--id-field", "id")
+    assert code == 2 and err == f"cleanup: error: {src}:1 (id 'a\\nb\\u2028c'): the 'text' field is empty\n"

@@ -110,8 +110,8 @@ class DaskExecutor:
     def __init__(self, address: str, cleaner, job: Job):
         self.client = _client(address)
         try:
-            for code, pack in cleaner.packs.items():  # everything the workers need, loaded here
-                pack.glossaries
+            for code in cleaner.languages:  # everything the workers need, loaded here
+                cleaner.fix("Warm-up.", code)
                 cleaner.signature(code)
             workers = self.client.scheduler_info()["workers"].values()
             if not workers:
@@ -131,6 +131,7 @@ class DaskExecutor:
         except BaseException:
             self.client.close()
             raise
+        self.workers = len(workers)
         self.window = 2 * threads + 2
 
     def submit(self, unit):

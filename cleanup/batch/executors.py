@@ -69,7 +69,7 @@ class _Ready:
 class SerialExecutor:
     """Units run in this process, one after the other."""
 
-    window = 1
+    window = workers = 1
 
     def __init__(self, cleaner, job: Job):
         self.cleaner, self.job = cleaner, job
@@ -94,6 +94,7 @@ class PoolExecutor:
             for code in [job.lang] if job.lang else list(cleaner.languages):
                 cleaner.fix("Warm-up.", code)
         _WORKER.update(cleaner=cleaner, args=cleaner_args)
+        self.workers = jobs
         self.window = 2 * jobs + 2
         self.pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
                                         initargs=(cleaner_args, job, max(1, cores() // jobs)))

@@ -85,10 +85,12 @@ class Failure:
     internal: bool = False  # a bug, not the input's fault
 
     def message(self) -> str:
+        """One line on stderr, whatever the path, id or reason hold."""
         where = shown(self.path) + (f":{self.line}" if self.line else "")
-        ident = f" (id {self.id})" if self.id is not None else ""
+        ident = f" (id {shown(self.id)})" if self.id is not None else ""
         kind = "internal error" if self.internal else "error"
-        return f"cleanup: {kind}: {where}{ident}: {self.reason}\n"
+        reason = " ".join(self.reason.splitlines())
+        return f"cleanup: {kind}: {where}{ident}: {reason}\n"
 
     def to_dict(self) -> dict[str, Any]:
         return {"path": self.path, "line": self.line, "id": self.id, "error": self.reason,

@@ -43,7 +43,10 @@ def read_inputs(names: list[str], from_list: str | None = None, null: bool = Fal
     """The batch's inputs: names given, then those of ``--from-list``; folders walked."""
     names = list(names)
     if from_list is not None:
-        names += read_list(from_list, null, max_mb)
+        listed = read_list(from_list, null, max_mb)
+        if from_list == "-" and "-" in names + listed:
+            raise UsageError("stdin ('-') cannot be both the list of inputs and an input")
+        names += listed
     elif null:
         raise UsageError("-0/--null goes with --from-list")
     if not names:
@@ -134,7 +137,7 @@ def run(items: list[Item], job: Job, cleaner, cleaner_args: dict, options: Optio
     if skipped:
         sys.stderr.write(f"cleanup: {skipped}\n")  # once per run
     totals = batch.totals
-    summary = totals.summary(job.command, workers or 1, options.engine)
+    summary = totals.summary(job.command, executor.workers, options.engine)
     if options.summary == "-":
         sys.stderr.write(json.dumps(summary) + "\n")
     elif options.summary:
