@@ -45,9 +45,10 @@ bench: setup
 	$(PY) bench/bench_detect.py
 	$(PY) bench/bench_translate.py
 	$(PY) bench/bench_glossary.py
+	$(PY) bench/bench_batch.py --json bench/results-batch.json
 
 fuzz: setup
-	$(PY) -m pytest -m fuzz tests/test_fuzz.py -p no:cacheprovider
+	$(PY) -m pytest -m fuzz tests/test_fuzz.py tests/test_jsonl.py -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info

@@ -48,7 +48,7 @@ OPTIONS: dict[str, Option] = {
     "retranslate_sentences": Option("bool", False, "with a source: also repair whole sentences"),
     "source_lang": Option("str", None, "language of the source text (default: detected)"),
     "color": Option("choice", "auto", "colour diffs", ("auto", "always", "never")),
-    "jobs": Option("int", 1, "worker processes for batches"),
+    "jobs": Option("int", 0, "worker processes for batches (0: all cores for 16 inputs or more, or JSONL over 1 MB)"),
 }
 
 

@@ -35,6 +35,7 @@ class ModelStage:
     device: str = "auto"
     sentences: bool = False  # also repair whole sentences the model scores far above the MT
     margin: float = SENTENCE_MARGIN
+    threads: int = 0  # intra-op threads of the model (0: CTranslate2's default); batches set it
 
     def __post_init__(self) -> None:
         self._translators: dict[tuple[str, str], object] = {}
@@ -55,7 +56,7 @@ class ModelStage:
             if not info.supports(src, tgt):
                 have = "multilingual" if info.multilingual else f"{info.src}->{info.tgt}"
                 raise ModelError(f"{info.path}: model translates {have}, not {src}->{tgt}")
-            config = DecodeConfig(beam_size=self.beam_size, device=self.device)
+            config = DecodeConfig(beam_size=self.beam_size, device=self.device, intra_threads=self.threads)
             self._translators[key] = Retranslator(info, config, src=src, tgt=tgt)
         return self._translators[key]
 

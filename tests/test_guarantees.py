@@ -216,12 +216,18 @@ def test_backtracking_glossary_regex_is_bounded(tmp_path, capsys):
 
 
 def test_jsonl_line_that_is_not_json(tmp_path, capsys):
+    # Issue 9: a bad record is reported (file and line) and left out or copied through; the
+    # records around it are still cleaned and the exit status says one failed.
     src = tmp_path / "batch.jsonl"
-    src.write_text('{"text": "' + ARTEFACT + '"}\n{"text": broken\n', encoding="utf-8")
+    src.write_text('{"text": "' + ARTEFACT + '"}\n{"text": broken\n{"text": "' + ARTEFACT + '"}\n',
+                   encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    code, _, err = run(capsys, "fix", "--jsonl", src, "-o", out)
+    code, _, err = run(capsys, "fix", "--jsonl", src, "-o", out, "--lang", "en")
+    assert code == 2 and f"{src}:2: not JSON" in err and err.count("\n") == 1
+    assert out.read_text(encoding="utf-8") == ('{"text": "' + FIXED + '"}\n') * 2
+    code, _, err = run(capsys, "fix", "--jsonl", src, "-o", out, "--lang", "en", "--on-error", "copy")
     assert code == 2 and f"{src}:2: not JSON" in err
-    assert not out.exists()
+    assert out.read_text(encoding="utf-8") == '{"text": "' + FIXED + '"}\n{"text": broken\n{"text": "' + FIXED + '"}\n'
 
 
 def test_jsonl_round_trip_keeps_other_fields(tmp_path, capsys):

@@ -36,6 +36,11 @@ class Color(str, Enum):
     never = "never"
 
 
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
 class Device(str, Enum):
     auto = "auto"
     cpu = "cpu"
@@ -56,8 +61,17 @@ Mojibake = Annotated[Optional[bool], typer.Option("--fix-mojibake/--no-fix-mojib
 EditQuotes = Annotated[Optional[bool], typer.Option("--edit-quotes/--no-edit-quotes", help="Edit inside quotations too (default: the speaker's words are flagged, not changed).", show_default=False)]
 Jsonl = Annotated[bool, typer.Option("--jsonl", help="Inputs are JSON Lines, one article per line in --text-field.")]
 TextField = Annotated[str, typer.Option("--text-field", help="With --jsonl, the field holding the article text.")]
-Jobs = Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, help="Process inputs in N worker processes (output stays in input order).", show_default=False)]
-FromList = Annotated[Optional[Path], typer.Option("--from-list", help="Read input paths from this file, one a line ('-' for stdin).")]
+Jobs = Annotated[Optional[int], typer.Option("--jobs", "-j", min=0, help="Process inputs in N worker processes (output stays in input order) [default: all cores for 16 inputs or more, or JSONL over 1 MB].", show_default=False)]
+FromList = Annotated[Optional[str], typer.Option("--from-list", help="Read input paths from this file, one a line ('-' for stdin); names kept exactly.")]
+Null = Annotated[bool, typer.Option("--null", "-0", help="With --from-list, names are separated by NUL bytes, not newlines.")]
+Include = Annotated[Optional[list[str]], typer.Option("--glob", help="In folders, read only files matching this glob (repeatable; '*.txt', 'sub/*.txt').")]
+Exclude = Annotated[Optional[list[str]], typer.Option("--exclude", help="In folders, skip files and folders matching this glob (repeatable).")]
+IdField = Annotated[Optional[str], typer.Option("--id-field", help="With --jsonl, the field naming each record in error reports.")]
+ErrorsFile = Annotated[Optional[str], typer.Option("--errors", help="Write every failed input or record here, one JSON line each.")]
+SummaryFile = Annotated[Optional[str], typer.Option("--summary", help="Write the batch summary here as JSON ('-': stderr).")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary on the terminal.")]
+EngineOpt = Annotated[Optional[Engine], typer.Option("--engine", help="local (processes on this machine) or dask (a Dask cluster, with --scheduler).", show_default=False)]
+Scheduler = Annotated[Optional[str], typer.Option("--scheduler", help="With --engine dask, the scheduler's address (tcp://host:8786).")]
 Source = Annotated[Optional[str], typer.Option("--source", help="The source-language original: re-translate suspect spans with a model.")]
 SourceLang = Annotated[Optional[str], typer.Option("--source-lang", help="Language of --source (default: detected).")]
 Model = Annotated[Optional[str], typer.Option("--model", help="Model folder, .argosmodel or registered name (default: by language pair).")]

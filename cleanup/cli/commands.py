@@ -35,6 +35,11 @@ class EvalFormat(str, Enum):
     json = "json"
 
 
+class OnError(str, Enum):
+    copy = "copy"
+    skip = "skip"
+
+
 def configure(ctx: typer.Context, **given):
     """The effective config: the config file (see ``cleanup config``), then these options."""
     from ..config import load_config
@@ -87,31 +92,48 @@ def fix(
     retranslate_sentences: a.Sentences = None,
     color: a.ColorOpt = None,
     from_list: a.FromList = None,
+    null: a.Null = False,
+    glob: a.Include = None,
+    exclude: a.Exclude = None,
+    id_field: a.IdField = None,
+    source_field: Annotated[Optional[str], typer.Option("--source-field", help="With --jsonl, the field holding each record's source-language original (re-translation with a model).")] = None,
+    on_error: Annotated[OnError, typer.Option("--on-error", help="A failed article's output: copy (unchanged) or skip (left out).")] = OnError.skip,
+    errors: a.ErrorsFile = None,
+    summary: a.SummaryFile = None,
+    quiet: a.Quiet = False,
+    resume: Annotated[bool, typer.Option("--resume", help="With --output-dir, continue an interrupted run where it stopped.")] = False,
     jobs: a.Jobs = None,
+    engine: a.EngineOpt = None,
+    scheduler: a.Scheduler = None,
 ) -> int:
     """Correct the text. `cleanup fix IN -o OUT` writes the corrected text to OUT."""
+    from ..batch import InPlace, Job, Stdout, ToDir, ToFile
     from . import runner
 
-    paths = runner.read_inputs(inputs or [], from_list)
     fmt = FixFormat.word_diff if word_diff else FixFormat.diff if diff else fmt
     if sum(x is not None and x is not False for x in (output, output_dir, in_place or None)) > 1:
         raise UsageError("choose one of --output, --output-dir, --in-place")
-    if len(paths) > 1 and output is not None:
-        raise UsageError("--output takes one input; use --in-place or --output-dir for several")
-    if backup and not in_place:
-        raise UsageError("--backup goes with --in-place")
-    if in_place and "-" in paths:
-        raise UsageError("--in-place cannot rewrite stdin")
-    if source is not None and (len(paths) != 1 or jsonl):
-        raise UsageError("--source goes with one input article")
     config = configure(ctx, lang=lang, glossary=glossary, glossary_dir=glossary_dir, bundled=bundled,
                        skip=skip, only=only, encoding=encoding, max_mb=max_mb, fix_mojibake=fix_mojibake, edit_quotes=edit_quotes,
                        source_lang=source_lang, model=model, beam=beam, device=device,
                        retranslate_sentences=retranslate_sentences, color=color, jobs=jobs)
-    if config.retranslate_sentences and source is None:
-        raise UsageError("--retranslate-sentences needs --source")
-    if model is not None and source is None:
-        raise UsageError("--model needs --source (the original the spans are re-translated from)")
+    items = runner.read_inputs(inputs or [], from_list, null, config.max_mb, glob or [], exclude or [])
+    if (len(items) > 1 or items[0].root) and output is not None:
+        raise UsageError("--output takes one input; use --in-place or --output-dir for several")
+    if backup and not in_place:
+        raise UsageError("--backup goes with --in-place")
+    if in_place and any(i.path == "-" for i in items):
+        raise UsageError("--in-place cannot rewrite stdin")
+    if source is not None and (len(items) != 1 or jsonl):
+        raise UsageError("--source goes with one input article (for JSONL: --source-field)")
+    if source_field is not None and not jsonl:
+        raise UsageError("--source-field goes with --jsonl")
+    _check_batch_options(jsonl, id_field, config)
+    with_source = source is not None or source_field is not None
+    if config.retranslate_sentences and not with_source:
+        raise UsageError("--retranslate-sentences needs --source or --source-field")
+    if model is not None and not with_source:
+        raise UsageError("--model needs --source or --source-field (the original the spans are re-translated from)")
     cleaner = config.cleaner()
     source_text = None
     if source is not None:
@@ -119,19 +141,28 @@ def fix(
 
         source_text = read_source(source, config.encoding, config.max_mb).text
     if in_place:
-        target = runner.InPlace(backup, follow_symlinks)
+        target = InPlace(backup, follow_symlinks)
     elif output_dir is not None:
-        target = runner.ToDir(output_dir)
+        target = ToDir(output_dir)
     elif output is not None and output != "-":
-        target = runner.ToFile(output)
+        target = ToFile(output)
     else:
-        target = runner.Stdout()
-    task = runner.Task(
+        target = Stdout()
+    job = Job(
         command="fix", lang=config.lang, encoding=config.encoding, max_mb=config.max_mb, jsonl=jsonl,
-        text_field=text_field, fmt=fmt.value, check=check, color=_color(config, sys.stdout),
-        target=target, source_text=source_text, model=config.model if source is not None else None,
+        text_field=text_field, id_field=id_field, source_field=source_field, fmt=fmt.value, check=check,
+        color=_color(config, sys.stdout), target=target, source_text=source_text,
+        model=config.model if with_source else None, on_error=on_error.value,
     )
-    return runner.run(paths, task, cleaner, config.cleaner_args(), config.jobs)
+    options = runner.Options(config.jobs, (engine or a.Engine.local).value, scheduler, resume, errors, summary, quiet)
+    return runner.run(items, job, cleaner, config.cleaner_args(), options)
+
+
+def _check_batch_options(jsonl: bool, id_field: str | None, config) -> None:
+    if id_field is not None and not jsonl:
+        raise UsageError("--id-field goes with --jsonl")
+    if jsonl and config.encoding.replace("-", "").replace("_", "").lower() not in ("utf8", "utf8sig", "auto"):
+        raise UsageError("JSON Lines are read as UTF-8 (RFC 8259); --encoding does not apply to --jsonl")
 
 
 @app.command()
@@ -152,19 +183,32 @@ def check(
     jsonl: a.Jsonl = False,
     text_field: a.TextField = "text",
     from_list: a.FromList = None,
+    null: a.Null = False,
+    glob: a.Include = None,
+    exclude: a.Exclude = None,
+    id_field: a.IdField = None,
+    errors: a.ErrorsFile = None,
+    summary: a.SummaryFile = None,
+    quiet: a.Quiet = False,
     jobs: a.Jobs = None,
     color: a.ColorOpt = None,
+    engine: a.EngineOpt = None,
+    scheduler: a.Scheduler = None,
 ) -> int:
     """Report findings; exit 1 if there are any. Nothing is written."""
+    from ..batch import Job
     from . import runner
 
-    paths = runner.read_inputs(inputs or [], from_list)
     config = configure(ctx, lang=lang, glossary=glossary, glossary_dir=glossary_dir, bundled=bundled,
                        skip=skip, only=only, encoding=encoding, max_mb=max_mb,
                        fix_mojibake=fix_mojibake, edit_quotes=edit_quotes, jobs=jobs, color=color)
-    task = runner.Task(command="check", lang=config.lang, encoding=config.encoding, max_mb=config.max_mb,
-                       jsonl=jsonl, text_field=text_field, fmt=fmt.value, color=_color(config, sys.stdout))
-    return runner.run(paths, task, config.cleaner(), config.cleaner_args(), config.jobs)
+    items = runner.read_inputs(inputs or [], from_list, null, config.max_mb, glob or [], exclude or [])
+    _check_batch_options(jsonl, id_field, config)
+    job = Job(command="check", lang=config.lang, encoding=config.encoding, max_mb=config.max_mb,
+              jsonl=jsonl, text_field=text_field, id_field=id_field, fmt=fmt.value,
+              color=_color(config, sys.stdout))
+    options = runner.Options(config.jobs, (engine or a.Engine.local).value, scheduler, False, errors, summary, quiet)
+    return runner.run(items, job, config.cleaner(), config.cleaner_args(), options)
 
 
 @app.command()
@@ -193,9 +237,10 @@ def explain(
     (and --model), the model's edits are explained too, as `fix` would make them."""
     from .. import render
     from ..textio import read_source
-    from .runner import read_inputs
 
-    paths = read_inputs(inputs or [], None)
+    paths = inputs or []
+    if not paths:
+        raise UsageError("no input files")
     if source is not None and len(paths) != 1:
         raise UsageError("--source goes with one input article")
     config = configure(ctx, lang=lang, glossary=glossary, glossary_dir=glossary_dir, bundled=bundled,

@@ -1,219 +1,220 @@
-"""Running a command over its inputs: one per file (or JSONL file), in order, in worker
-processes when asked; where the corrected text goes (output targets); what is printed.
+"""The CLI side of a batch: which inputs, which executor, what is printed where.
 
-Workers get the ``Cleaner``'s construction arguments and build it once each, in the pool's
-initializer, so the pool works with the ``spawn`` start method as well as ``fork``. One bad
-input never stops a batch: it is reported on stderr and the worst status wins.
+The work is ``cleanup.batch`` (per-unit function, outputs, journal) and ``cleanup.inputs``
+(files, folders, lists). Here: outputs printed in input order, failures on stderr and in the
+errors file, the progress bar (rich, imported only when it is shown), the summary, and the
+exit status (the worst wins: 0 clean, 1 findings, 2 an input failed, 3 an internal error).
 """
 
 from __future__ import annotations
 
+import json
 import sys
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
-from ..errors import CleanupError, UsageError
-from ..result import Result
-from ..textio import Source, read_source, resolve_in_place, write_atomic
+from ..batch import Batch, Failure, Job, PoolExecutor, SerialExecutor, Stdout, cores, plan_outputs
+from ..errors import UsageError
+from ..inputs import Item, collect, read_list
 from .app import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERNAL
 
-# -- where the corrected text goes ---------------------------------------------------------
+START_METHOD: str | None = None  # multiprocessing start method of the pool (None: the platform's)
+# By default a batch runs on all cores when it is large enough to repay starting the workers
+# (each loads the glossaries of the languages it meets, about half a second each).
+PARALLEL_INPUTS = 16
+PARALLEL_JSONL_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
-class Stdout:
-    """The corrected text is printed."""
+class Options:
+    """How a batch runs (what it does is the ``Job``)."""
 
-    def write(self, path: str, source: Source, data: bytes, changed: bool) -> bytes:
-        return data
-
-
-@dataclass(frozen=True)
-class ToFile:
-    """``-o FILE``: one input, written atomically."""
-
-    path: str
-
-    def write(self, path: str, source: Source, data: bytes, changed: bool) -> bytes:
-        write_atomic(self.path, data)
-        return b""
+    jobs: int = 0  # 0: all cores for a large enough batch
+    engine: str = "local"
+    scheduler: str | None = None
+    resume: bool = False
+    errors: str | None = None  # JSON lines, one per failure
+    summary: str | None = None  # the summary as JSON ("-": stderr)
+    quiet: bool = False
 
 
-@dataclass(frozen=True)
-class InPlace:
-    """``--in-place``: each input rewritten atomically when it changed, optionally backed up."""
-
-    backup: str | None = None
-    follow_symlinks: bool = False
-
-    def write(self, path: str, source: Source, data: bytes, changed: bool) -> bytes:
-        target = resolve_in_place(path, self.follow_symlinks)
-        if changed:
-            if self.backup:
-                write_atomic(str(target) + self.backup, source.encode(source.text))
-            write_atomic(target, data)
-        return b""
-
-
-@dataclass(frozen=True)
-class ToDir:
-    """``--output-dir DIR``: each corrected file written into DIR under its own name."""
-
-    folder: Path
-
-    def write(self, path: str, source: Source, data: bytes, changed: bool) -> bytes:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.folder / Path(path).name, data)
-        return b""
+def read_inputs(names: list[str], from_list: str | None = None, null: bool = False, max_mb: float = 64,
+                include: list[str] = (), exclude: list[str] = ()) -> list[Item]:
+    """The batch's inputs: names given, then those of ``--from-list``; folders walked."""
+    names = list(names)
+    if from_list is not None:
+        listed = read_list(from_list, null, max_mb)
+        if from_list == "-" and "-" in names + listed:
+            raise UsageError("stdin ('-') cannot be both the list of inputs and an input")
+        names += listed
+    elif null:
+        raise UsageError("-0/--null goes with --from-list")
+    if not names:
+        raise UsageError("no input files")
+    return collect(names, list(include), list(exclude))
 
 
-# -- one input -----------------------------------------------------------------------------
+def _workers(options: Options, items: list[Item], job: Job) -> int:
+    if options.jobs:
+        return options.jobs
+    if len(items) >= PARALLEL_INPUTS:
+        return cores()
+    if job.jsonl:
+        import os
+
+        size = sum(os.stat(i.path).st_size for i in items if i.path != "-" and os.path.isfile(i.path))
+        return cores() if size >= PARALLEL_JSONL_BYTES else 1
+    return 1
 
 
-@dataclass(frozen=True)
-class Task:
-    """What to do with each input (picklable: it travels to worker processes)."""
+def _executor(options: Options, workers: int, cleaner, cleaner_args: dict, job: Job):
+    if options.engine == "dask":
+        if not options.scheduler:
+            raise UsageError("--engine dask needs --scheduler ADDRESS (e.g. tcp://host:8786)")
+        from ..batch.dask_engine import DaskExecutor
 
-    command: str  # "fix" or "check"
-    lang: str | None = None
-    encoding: str = "utf-8"
-    max_mb: float = 64
-    jsonl: bool = False
-    text_field: str = "text"
-    fmt: str = "text"  # fix: text | diff | word-diff | json; check: lines | json
-    check: bool = False  # fix --check: exit 1 when anything would change
-    color: bool = False
-    target: Any = Stdout()
-    source_text: str | None = None  # fix --source
-    model: str | None = None
+        return DaskExecutor(options.scheduler, cleaner, job)
+    if options.scheduler:
+        raise UsageError("--scheduler goes with --engine dask")
+    if workers > 1:
+        return PoolExecutor(workers, cleaner, cleaner_args, job, START_METHOD)
+    return SerialExecutor(cleaner, job)
 
 
-@dataclass
-class Outcome:
-    """What one input produced; printed by the parent in input order."""
+def run(items: list[Item], job: Job, cleaner, cleaner_args: dict, options: Options = Options()) -> int:
+    """Process every input, print outputs in input order; the worst status wins. One bad
+    input (or JSONL record) is reported on stderr (and in ``--errors``) and the others go on."""
+    extra = [(flag, path) for flag, path in (("--errors", options.errors), ("--summary", options.summary))
+             if path and path != "-"]
+    plan_outputs(items, job, extra)
+    workers = _workers(options, items, job) if options.engine == "local" else 0
+    batch_run = len(items) > 1 or job.jsonl
+    progress = _Progress(items, job) if batch_run and not options.quiet and _show_progress(job) else None
+    errors = None
 
-    status: int = EXIT_CLEAN
-    out: bytes = b""
-    err: str = ""
-    json: list[str] = field(default_factory=list)  # one serialised result per article
-    skipped: str = ""  # why re-translation was skipped, if it was
+    def failed(failure: Failure) -> None:
+        sys.stderr.write(failure.message())
+        if errors:
+            errors.write(json.dumps(failure.to_dict()) + "\n")
+            errors.flush()
 
-
-def analyse(cleaner, source: Source, task: Task) -> tuple[str, list[tuple[str, Result]]]:
-    """The corrected text of one input and its results: one, or one per JSONL record (named
-    ``path[line]``; offsets then refer to that record's text)."""
-    if not task.jsonl:
-        result = cleaner.fix(source.text, task.lang, source=task.source_text, model=task.model)
-        return result.output, [(source.name, result)]
-    from ..jsonl import clean_jsonl
-
-    output, records = clean_jsonl(source.text, source.name, cleaner, task.text_field, task.lang)
-    return output, [(f"{source.name}[{rec.line}]", rec.result) for rec in records]
-
-
-def process(cleaner, task: Task, path: str) -> Outcome:
-    from .. import render
-
-    source = read_source(path, task.encoding, task.max_mb)
-    output_text, items = analyse(cleaner, source, task)
-    done = Outcome()
-    done.err = "".join(f"cleanup: {name}: {note}\n" for name, r in items for note in r.notes)
-    if task.command == "check":
-        done.status = EXIT_FINDINGS if any(r.findings for _, r in items) else EXIT_CLEAN
-        if task.fmt == "json":
-            done.json = [render.result_json(r, name) for name, r in items]
-        else:
-            done.out = "".join(render.finding_lines(r, name, task.color) for name, r in items).encode()
-        return done
-    skipped = [r.model_skipped for _, r in items if r.model_skipped]
-    if skipped:
-        done.skipped = f"re-translation skipped: {skipped[0]}"
-    elif task.source_text is None and any(not f.fixable for _, r in items for f in r.findings):
-        done.skipped = "re-translation skipped: no --source given; suspect spans were only flagged"
-    changed = output_text != source.text
-    data = source.encode(output_text)
-    printed = task.target.write(path, source, data, changed)
-    if task.fmt == "json":
-        done.json = [render.result_json(r, name) for name, r in items]
-    elif task.fmt == "diff":
-        done.out = render.unified_diff(source.text, output_text, source.name, task.color).encode()
-    elif task.fmt == "word-diff":
-        done.out = "".join(render.word_diff(r, name, task.color) for name, r in items).encode()
-    else:
-        done.out = printed
-    done.status = EXIT_FINDINGS if task.check and changed else EXIT_CLEAN
-    return done
-
-
-# -- many inputs, maybe in workers ---------------------------------------------------------
-
-_WORKER: dict[str, Any] = {}  # this process's Cleaner and Task (set by the pool initializer)
-
-
-def _init_worker(cleaner_args: dict, task: Task) -> None:
-    from ..pipeline import Cleaner
-
-    _WORKER["cleaner"] = Cleaner(**cleaner_args)
-    _WORKER["task"] = task
-
-
-def _work(path: str) -> Outcome | CleanupError:
+    batch = Batch(items, job, cleaner_args, resume=options.resume, on_failure=failed,
+                  on_progress=progress.advance if progress else _ignore)
+    executor = _executor(options, workers, cleaner, cleaner_args, job)
+    outcomes = batch.outcomes(executor)
+    json_out = _JsonStream(sys.stdout) if job.fmt == "json" else None
+    skipped = ""
     try:
-        return process(_WORKER["cleaner"], _WORKER["task"], path)
-    except CleanupError as exc:
-        return exc
-    except (KeyboardInterrupt, SystemExit):
-        raise
-    except Exception as exc:  # a bug: reported for this input, the batch goes on
-        name = "<stdin>" if path == "-" else path
-        return Outcome(status=EXIT_INTERNAL,
-                       err=f"cleanup: internal error: {name}: {type(exc).__name__}: {exc}\n")
-
-
-def run(paths: list[str], task: Task, cleaner, cleaner_args: dict, jobs: int = 1) -> int:
-    """Process every input (in ``jobs`` worker processes when asked), print outputs in input
-    order; the worst status wins. With several inputs an error is reported on stderr and the
-    other inputs still run (status 2)."""
-    status = EXIT_CLEAN
-    skipped: list[str] = []
-    json_out = _JsonStream(sys.stdout) if task.fmt == "json" else None
-    pool = None
-    if jobs > 1 and len(paths) > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        pool = ProcessPoolExecutor(min(jobs, len(paths)), initializer=_init_worker,
-                                   initargs=(cleaner_args, task))
-        outcomes = pool.map(_work, paths, chunksize=8)
-    else:
-        _WORKER.update(cleaner=cleaner, task=task)
-        outcomes = map(_work, paths)
-    try:
+        errors = open(options.errors, "w", encoding="utf-8") if options.errors else None
+        if batch.interrupted_run_found:
+            sys.stderr.write(f"cleanup: note: {job.target.folder} held an interrupted run's journal; "
+                             "starting over (--resume continues a run)\n")
+        if progress:
+            progress.start()
         for outcome in outcomes:
-            if isinstance(outcome, CleanupError):
-                if len(paths) == 1:
-                    raise outcome
-                sys.stderr.write(f"cleanup: error: {outcome}\n")
-                status = max(status, EXIT_ERROR)
-                continue
-            sys.stderr.write(outcome.err)
+            sys.stderr.write(outcome.notes)
             if outcome.out:
                 sys.stdout.flush()
                 sys.stdout.buffer.write(outcome.out)
                 sys.stdout.buffer.flush()
             if json_out:
                 json_out.add(outcome.json)
-            status = max(status, outcome.status)
-            if outcome.skipped:
-                skipped.append(outcome.skipped)
+            skipped = skipped or outcome.skipped
+    except KeyboardInterrupt:
+        outcomes.close()
+        hint = "; run the same command with --resume to continue" if batch.journal else ""
+        sys.stderr.write(f"cleanup: error: interrupted{hint}\n")
+        return 130
     finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+        outcomes.close()
+        executor.close()  # also when the run never started
+        if progress:
+            progress.stop()
         if json_out:
             json_out.close()
+        if errors:
+            errors.close()
     if skipped:
-        sys.stderr.write(f"cleanup: {skipped[0]}\n")  # once per run
+        sys.stderr.write(f"cleanup: {skipped}\n")  # once per run
+    totals = batch.totals
+    summary = totals.summary(job.command, executor.workers, options.engine)
+    if options.summary == "-":
+        sys.stderr.write(json.dumps(summary) + "\n")
+    elif options.summary:
+        from ..textio import write_atomic
+
+        write_atomic(options.summary, (json.dumps(summary, indent=2) + "\n").encode())
+    if batch_run and not options.quiet and sys.stderr.isatty():
+        sys.stderr.write(summary_text(summary))
+    status = EXIT_FINDINGS if totals.findings else EXIT_CLEAN
+    if totals.failures > totals.internal:
+        status = EXIT_ERROR
+    if totals.internal:
+        status = EXIT_INTERNAL
     return status
+
+
+def _ignore(*args: Any) -> None:
+    pass
+
+
+def _show_progress(job: Job) -> bool:
+    """On a terminal, unless the terminal is also where the results are printed."""
+    prints = job.fmt != "text" or job.command == "check" or isinstance(job.target, Stdout)
+    return sys.stderr.isatty() and not (prints and sys.stdout.isatty())
+
+
+def summary_text(summary: dict) -> str:
+    def counts(by_rule: dict) -> str:
+        return ", ".join(f"{rule} {n}" for rule, n in sorted(by_rule.items(), key=lambda kv: -kv[1])) or "none"
+
+    s = summary
+    rate = f", {s['articles_per_second']:,.0f} articles/s" if s["articles_per_second"] else ""
+    lines = [f"cleanup: {s['articles']:,} articles from {s['inputs']:,} input(s), {s['changed']:,} changed, "
+             f"{s['errors']:,} error(s); {s['seconds']:.1f} s{rate}"]
+    if s["command"] == "fix":
+        lines.append(f"  edits: {counts(s['edits'])}")
+        lines.append(f"  flags: {counts(s['flags'])}")
+    else:
+        lines.append(f"  findings: {counts(s['findings'])}")
+    return "\n".join(lines) + "\n"
+
+
+class _Progress:
+    """A rich progress bar on stderr: articles, articles/s, ETA (by inputs, or by bytes for
+    JSONL, whose article count is not known in advance)."""
+
+    def __init__(self, items: list[Item], job: Job):
+        import os
+        import time
+
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.by_bytes = job.jsonl
+        if self.by_bytes:
+            sizes = [os.stat(i.path).st_size if i.path != "-" and os.path.isfile(i.path) else 0 for i in items]
+            total = sum(sizes) or None
+        else:
+            total = len(items)
+        self.articles, self.started, self.time = 0, time.monotonic(), time.monotonic
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(),
+                            TextColumn("{task.fields[articles]:,} articles"),
+                            TextColumn("{task.fields[rate]:,.0f} articles/s"), TimeRemainingColumn(),
+                            console=Console(stderr=True), transient=True)
+        self.task = self.bar.add_task("cleanup", total=total, articles=0, rate=0.0)
+
+    def start(self) -> None:
+        self.bar.start()
+
+    def stop(self) -> None:
+        self.bar.stop()
+
+    def advance(self, articles: int, inputs: int, nbytes: int) -> None:
+        self.articles += articles
+        elapsed = max(self.time() - self.started, 1e-6)
+        self.bar.update(self.task, advance=nbytes if self.by_bytes else inputs, articles=self.articles,
+                        rate=self.articles / elapsed)
 
 
 class _JsonStream:
@@ -237,18 +238,3 @@ class _JsonStream:
         if self.opened:
             self.stream.write("\n]}\n")
             self.stream.flush()
-
-
-def read_inputs(paths: list[str], from_list: Path | None) -> list[str]:
-    out = list(paths)
-    if from_list is not None:
-        if str(from_list) == "-":
-            text = sys.stdin.read()
-        else:
-            text = read_source(str(from_list)).text
-        out.extend(line.strip() for line in text.splitlines() if line.strip())
-    if not out:
-        raise UsageError("no input files")
-    if out.count("-") > 1:
-        raise UsageError("'-' (stdin) can be given once")
-    return out
