@@ -541,7 +541,10 @@ def _word_sets(text: str) -> tuple[frozenset[str], list[str], str]:
 
 def _first_present(items, words: frozenset[str], ordered: list[str], joined: str) -> str | None:
     for key, prefix, raw in items:
-        if prefix:
+        if prefix and " " in key:  # "concentration camp*": the phrase, its last word a prefix
+            if f" {key}" in joined:
+                return raw
+        elif prefix:
             i = bisect.bisect_left(ordered, key)
             if key and i < len(ordered) and ordered[i].startswith(key):
                 return raw

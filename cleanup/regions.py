@@ -66,26 +66,54 @@ def _stopword_share(words: list[str], stopwords: frozenset[str]) -> float:
 
 
 def foreign(doc: Document, lang: str, languages: dict, quoted: list[Span]) -> list[tuple[Span, str]]:
-    """(span, language name) of paragraphs and quoted passages not in ``lang``."""
+    """(span, language name) of passages not in ``lang``: paragraphs, sentences and quoted
+    passages. A sentence of a foreign paragraph that is clearly in ``lang`` ("Le ministre a
+    dit : ... The talks continued.") stays the article's own."""
     out: list[tuple[Span, str]] = []
-    candidates = [Span(p.start, p.end) for p in doc.paragraphs] + list(quoted)
-    st = doc.search
-    for span in candidates:
-        words = [w for w in WORD_RE.findall(st.s, st.to_search(span.start), st.to_search(span.end)) if not w.isdigit()]
-        if len(words) < MIN_FOREIGN_WORDS:
+    for para in doc.paragraphs:
+        span = Span(para.start, para.end)
+        inside = [Span(s.start, s.end) for s in doc.sentences if span.start <= s.start and s.end <= span.end]
+        name = _language(doc, span, lang, languages)
+        if name is None:  # an own-language paragraph may still hold a sentence in another language
+            if len(inside) > 1:
+                out.extend((s, n) for s in inside if (n := _language(doc, s, lang, languages)))
             continue
-        shares = {code: _stopword_share(words, profile.stopwords) for code, profile in languages.items()}
-        own = shares.get(lang, 0.0)
-        best = max(shares, key=shares.get)
-        if best == lang and own >= 0.10:
-            continue  # clearly the document's language (news prose: a third of its words)
-        if best != lang and shares[best] >= 0.25 and shares[best] >= own + 0.15:
-            out.append((span, best))  # clearly another language with a profile ("L'OTAN face à la Russie")
-            continue
-        name = identify(doc.text[span.start : span.end], lang)
-        if name is not None:
-            out.append((span, name))
+        pos = span.start
+        for s in [s for s in inside if _clearly(doc, s, lang, languages)] + [Span(span.end, span.end)]:
+            if doc.text[pos : s.start].strip():
+                out.append((Span(pos, s.start), name))
+            pos = max(pos, s.end)
+    for span in quoted:
+        if not any(f.start <= span.start and span.end <= f.end for f, _ in out):
+            if name := _language(doc, span, lang, languages):
+                out.append((span, name))
     return out
+
+
+def _shares(doc: Document, span: Span, languages: dict) -> tuple[list[str], dict[str, float]]:
+    st = doc.search
+    words = [w for w in WORD_RE.findall(st.s, st.to_search(span.start), st.to_search(span.end)) if not w.isdigit()]
+    return words, {code: _stopword_share(words, profile.stopwords) for code, profile in languages.items()}
+
+
+def _clearly(doc: Document, span: Span, lang: str, languages: dict) -> bool:
+    """A passage long enough to tell, clearly in ``lang`` by its stopwords."""
+    words, shares = _shares(doc, span, languages)
+    return len(words) >= MIN_FOREIGN_WORDS and max(shares, key=shares.get) == lang and shares[lang] >= 0.10
+
+
+def _language(doc: Document, span: Span, lang: str, languages: dict) -> str | None:
+    """The language of a passage when it is clearly not ``lang``, else None."""
+    words, shares = _shares(doc, span, languages)
+    if len(words) < MIN_FOREIGN_WORDS:
+        return None
+    own = shares.get(lang, 0.0)
+    best = max(shares, key=shares.get)
+    if best == lang and own >= 0.10:
+        return None  # clearly the document's language (news prose: a third of its words)
+    if best != lang and shares[best] >= 0.25 and shares[best] >= own + 0.15:
+        return best  # clearly another language with a profile ("L'OTAN face à la Russie")
+    return identify(doc.text[span.start : span.end], lang)
 
 
 # Languages the identifier chooses among: the bundled ones and the languages news most often mixes in.

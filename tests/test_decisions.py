@@ -200,13 +200,13 @@ def test_accepted_proposal_that_changed_is_not_applied(cleaner):
 
 
 def test_editor_change_applies_and_conflicts_are_reported(cleaner):
-    text = "Jean-Luc Melanchon said fears of a wider military climbing grew after the missile strikes."
+    text = "Marie Dupontt said fears of a wider military climbing grew after the missile strikes."
     _, items, d = decided(cleaner, text)
-    d.records.append(editor_record(text, 9, 18, "Mélenchon", sentence=text))
+    d.records.append(editor_record(text, 6, 13, "Dupont", sentence=text))
     start = text.index("climbing")
     d.records.append(editor_record(text, start - 9, start + 8, "military rise"))  # overlaps the change
     done = apply_decisions(text, items, d)
-    assert done.output == text.replace("Melanchon", "Mélenchon").replace("climbing", "escalation")
+    assert done.output == text.replace("Dupontt", "Dupont").replace("climbing", "escalation")
     assert [r["replacement"] for r in done.conflicts] == ["military rise"]
 
 

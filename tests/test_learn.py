@@ -24,11 +24,11 @@ DATA = Path(__file__).parent / "data" / "review"
 # What the editors did: "fear climbing oil prices" is not an escalation (rejected in all three
 # articles); their own wording for two changes; a name the tool does not know, changed by hand.
 PLAN = {
-    "markets.txt": {"reject": ["fear climbing"], "editor": [("Melanchon", "Mélenchon")]},
+    "markets.txt": {"reject": ["fear climbing"], "editor": [("Delanchon", "Delanchón")]},
     "kashmir.txt": {"reject": ["fear climbing"],
                     "replace": {"Minister of Pakistan Defense": "Pakistani Defence Minister"}},
     "paris.txt": {"reject": ["fear climbing"], "replace": {"best diplomat": "chief diplomat"},
-                  "editor": [("Melanchon", "Mélenchon")]},
+                  "editor": [("Delanchon", "Delanchón")]},
 }
 
 
@@ -78,7 +78,7 @@ def test_learned_glossary_reproduces_the_editors(reviewed, tmp_path, capsys):
     learned = (mine / "en" / "learned.toml").read_text(encoding="utf-8")
     assert learned.count("[[amend]]") == 3 and learned.count("[[entry]]") == 3
     assert "entry = 'en/core:escalation-climbing'" in learned and "fear" in learned  # one exclusion, 3 articles
-    assert "must_not_fire" in learned and "term = 'Mélenchon'" in learned
+    assert "must_not_fire" in learned and "term = 'Delanchón'" in learned
     # Its own examples pass (the whole suite runs in test_learned_glossary_passes_glossary_test).
     learned_only = Cleaner(glossary_dirs=[mine])
     from cleanup.selftest import check_entry

@@ -1,0 +1,76 @@
+"""Quotations and passages in another language: what the tool may touch there."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleanup import Cleaner, Settings
+from cleanup.document import Document
+from cleanup.regions import foreign, quotes
+
+
+def test_a_word_level_fix_inside_a_quotation_is_a_flag(cleaner):
+    text = '"We fear a military climbing," the minister said.'
+    result = cleaner.fix(text, "en")
+    assert result.output == text
+    assert [(f.entry, f.action, f.evidence.get("protected")) for f in result.findings] == [
+        ("en/core:escalation-climbing", "flag", "quotation")]
+
+
+def test_edit_quotes_lets_the_fix_through():
+    text = '"We fear a military climbing," the minister said.'
+    result = Cleaner(settings=Settings(edit_quotes=True)).fix(text, "en")
+    assert result.output == '"We fear a military escalation," the minister said.'
+
+
+@pytest.mark.parametrize(("text", "fixed"), [
+    ('"Growth reached 7,5 % this year," the minister said.', '"Growth reached 7.5% this year," the minister said.'),
+    ('"We want a de -escalation," the minister said.', '"We want a de-escalation," the minister said.'),
+])
+def test_typography_inside_a_quotation_is_fixed(cleaner, text, fixed):
+    # how the text is set is the target language's, not the speaker's words
+    assert cleaner.fix(text, "en").output == fixed
+
+
+def test_outside_the_quotation_the_fix_applies(cleaner):
+    text = 'The military climbing continued, and "we are worried," he said.'
+    assert cleaner.fix(text, "en").output.startswith("The military escalation continued")
+
+
+@pytest.mark.parametrize("text", [
+    "Le ministre a dit : « nous sommes prêts à discuter avec eux ». The military climbing continued in the north.",
+    "L'OTAN face à la Russie : les alliés sont prêts à répondre. The military climbing continued in the north.",
+    "L'OTAN face à la Russie : les alliés sont prêts à répondre.\nThe military climbing continued.",
+])
+def test_a_french_passage_is_left_alone_and_the_english_around_it_is_fixed(cleaner, text):
+    result = cleaner.fix(text, "en")
+    french = text.split(" The military")[0].split("\n")[0]
+    assert result.output.startswith(french)  # not even the space before ':' changed
+    assert "The military escalation continued" in result.output
+    assert any("a passage in 'fr'" in n for n in result.notes)
+
+
+def test_an_english_paragraph_with_a_french_name_is_not_foreign(cleaner):
+    text = "The Assemblée nationale voted on Tuesday, and the military climbing continued."
+    result = cleaner.fix(text, "en")
+    assert "escalation" in result.output and not result.notes
+
+
+def test_quotes_pair_within_a_paragraph_and_skip_apostrophes():
+    doc = Document("He said “yes” and ‘no’, it’s fine.\n\"Open.\nClose\"")
+    found = [doc.text[q.start : q.end] for q in quotes(doc)]
+    assert found == ["yes", "no"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=200))
+def test_regions_never_crash_and_stay_inside_the_text(text):
+    cleaner = Cleaner()
+    doc = Document(text)
+    q = quotes(doc)
+    for span, _ in foreign(doc, "en", cleaner.languages, q):
+        assert 0 <= span.start < span.end <= len(text)
+    for span in q:
+        assert 0 <= span.start <= span.end <= len(text)
