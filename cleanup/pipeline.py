@@ -245,8 +245,7 @@ class Cleaner:
     def _protect(self, doc: Document, lang: str, found: list[Finding], notes: list[str]) -> list[Finding]:
         """The article's own words in its own language are edited, nothing else: findings in
         a passage in another language are dropped (with a note), and an edit inside a quotation
-        becomes a flag for the editor (the speaker's words), unless settings.edit_quotes. Typography
-        (spacing, number format, encoding) is the target language's, not the speaker's: fixed."""
+        becomes a flag for the editor (the speaker's words), unless settings.edit_quotes."""
         from . import regions
 
         if not found:
@@ -268,7 +267,7 @@ class Cleaner:
             out = []
             for f in found:
                 k = bisect.bisect_right(starts, f.start) - 1
-                if f.fixable and f.kind not in _TYPOGRAPHY and k >= 0 and f.end <= quoted[k].end:
+                if f.fixable and k >= 0 and f.end <= quoted[k].end:
                     f = replace(f, action="flag", message=f"{f.message} (inside a quotation: flagged, not changed)",
                                 evidence=dict(f.evidence, protected="quotation"))
                 out.append(f)

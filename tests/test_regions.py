@@ -29,9 +29,11 @@ def test_edit_quotes_lets_the_fix_through():
     ('"Growth reached 7,5 % this year," the minister said.', '"Growth reached 7.5% this year," the minister said.'),
     ('"We want a de -escalation," the minister said.', '"We want a de-escalation," the minister said.'),
 ])
-def test_typography_inside_a_quotation_is_fixed(cleaner, text, fixed):
-    # how the text is set is the target language's, not the speaker's words
-    assert cleaner.fix(text, "en").output == fixed
+def test_even_typography_inside_a_quotation_is_only_flagged(cleaner, text, fixed):
+    result = cleaner.fix(text, "en")
+    assert result.output == text
+    assert result.findings and all(f.action == "flag" for f in result.findings)
+    assert Cleaner(settings=Settings(edit_quotes=True)).fix(text, "en").output == fixed
 
 
 def test_outside_the_quotation_the_fix_applies(cleaner):
