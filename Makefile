@@ -19,8 +19,9 @@ demo: setup
 	$(VENV)/bin/cleanup explain $(SEED)
 	$(VENV)/bin/cleanup eval seeds/
 
+# Spread over the machine's cores (pytest-xdist; `-n 0` runs in one process).
 test: setup
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 # The long guarantee tests (kill tests, 10 MB line, wheel with dependencies) and the review
 # page in a real browser: CI runs them too.

@@ -38,7 +38,7 @@ def key(parts: list[str]) -> str:
     from . import __version__
     from .resources import dist_version
 
-    libs = [f"{name}={dist_version(name)}" for name in ("regex", "rapidfuzz", "wordfreq", "ahocorasick_rs")]
+    libs = [f"{name}={dist_version(name)}" for name in ("regex", "rapidfuzz", "wordfreq", "ahocorasick_rs", "lemminflect")]
     head = [f"cleanup={__version__}", f"python={sys.version_info[:3]}", *libs, _code_hash()]
     return hashlib.sha256("\n".join(head + parts).encode()).hexdigest()[:32]
 

@@ -42,6 +42,7 @@ OPTIONS: dict[str, Option] = {
     "max_mb": Option("float", 64.0, "refuse inputs larger than this many megabytes"),
     "fix_mojibake": Option("bool", False, "repair mojibake instead of only flagging it"),
     "edit_quotes": Option("bool", False, "edit inside quotations too (default: flag them)"),
+    "assume_mt": Option("bool", False, "the input is machine-translated: edit common-word artefacts without corroboration"),
     "model": Option("str", None, "model folder, .argosmodel or registered name"),
     "beam": Option("int", 4, "beam size for re-translation"),
     "device": Option("choice", "auto", "device for the model", ("auto", "cpu", "cuda")),
@@ -79,7 +80,7 @@ class Config:
         from .pipeline import Settings
 
         return Settings(skip=tuple(self.skip), only=tuple(self.only), fix_mojibake=self.fix_mojibake,
-                        edit_quotes=self.edit_quotes,
+                        edit_quotes=self.edit_quotes, assume_mt=self.assume_mt,
                         beam=self.beam, device=self.device,
                         retranslate_sentences=self.retranslate_sentences, source_lang=self.source_lang)
 

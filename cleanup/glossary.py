@@ -43,7 +43,7 @@ KINDS = (
 MATCH_KEYS = (
     "id", "term", "wrong", "pattern", "source", "kind", "action", "fuzzy", "case",
     "plural", "scope", "require", "forbid", "before", "not_before", "after", "not_after",
-    "note", "must_fire", "must_not_fire", "near_miss", "gender", "number",
+    "note", "must_fire", "must_not_fire", "near_miss", "gender", "number", "inflect",
 )
 # Term-base data the matcher ignores, kept so that a TBX/CSV import loses nothing:
 # concept (TBX concept id), definition, admitted (admitted synonyms of the term), forbidden
@@ -56,6 +56,7 @@ ENTRY_KEYS = set(MATCH_KEYS) | set(META_KEYS)
 HEADER_KEYS = {"lang", "domain", "description", "general", "source_lang"}
 GENERAL_DOMAINS = frozenset({"core", "general", "common"})
 NEAR_MISS = ("auto", "flag", "ignore")
+INFLECT = ("none", "verb")
 # [[amend]]: narrow an entry defined in another file (``glossary learn`` writes these).
 AMEND_KEYS = {"entry", "forbid", "not_before", "not_after", "must_fire", "must_not_fire"}
 _ENTRY_HEADER = re.compile(r"^\s*\[\[\s*entry\s*\]\]\s*(?:#.*)?$")
@@ -92,6 +93,7 @@ class Entry:
     near_miss: str = "auto"  # wrong form found but `require` absent: flag | ignore | auto
     gender: str = ""  # of the term's head noun ("m"/"f"), for agreement after replacement
     number: str = ""  # of the term ("s"/"p")
+    inflect: str = "none"  # "verb": wrong forms and term start with a verb, matched in every tense
     # Term-base metadata (META_KEYS): not used for matching.
     concept: str = ""
     definition: str = ""
@@ -295,6 +297,9 @@ def parse_entry(item: dict, lang: str, domain: str, path: Path, line: int) -> En
     near_miss = _string(item, "near_miss", where) or "auto"
     if near_miss not in NEAR_MISS:
         raise fail(f"near_miss {near_miss!r} is not one of {', '.join(NEAR_MISS)}")
+    inflect = _string(item, "inflect", where) or "none"
+    if inflect not in INFLECT:
+        raise fail(f"inflect {inflect!r} is not one of {', '.join(INFLECT)}")
     gender = _string(item, "gender", where)
     if gender not in ("", "m", "f"):
         raise fail(f"gender {gender!r} must be \"m\" or \"f\"")
@@ -340,6 +345,7 @@ def parse_entry(item: dict, lang: str, domain: str, path: Path, line: int) -> En
         path=path,
         line=line,
         near_miss=near_miss,
+        inflect=inflect,
         gender=gender,
         number=number,
         concept=_string(item, "concept", where),

@@ -484,9 +484,11 @@ def _texts(langs, existing, amends, candidates, base) -> dict[str, str]:
 def _accepted_edit(cleaner, rec: dict[str, Any], lang: str):
     """True when fixing the record's sentence makes its accepted change; else the edit (or
     None) found at its place instead."""
+    from .selftest import as_machine_translated
+
     sentence, at = rec.get("sentence") or rec["old"], rec.get("sentence_at") or 0
     try:
-        result = cleaner.fix(sentence, lang)
+        result = as_machine_translated(cleaner).fix(sentence, lang)  # a sentence of MT output
     except Exception:  # noqa: BLE001 - an unsupported language: nothing to keep
         return None
     for e in result.edits:
@@ -501,7 +503,7 @@ def _test(args: dict, amends: list[Amend], candidates: list[Candidate], kept=())
     accepted changes ``kept`` (which must still be made)."""
     from .errors import GlossaryError
     from .pipeline import Cleaner
-    from .selftest import check_entry
+    from .selftest import as_machine_translated, check_entry
 
     try:
         cleaner = Cleaner(**args)
@@ -527,7 +529,7 @@ def _test(args: dict, amends: list[Amend], candidates: list[Candidate], kept=())
         if problems:
             failed.append((c, f"glossary test: {problems[0].entry.key}: {problems[0].problem}: {problems[0].example!r}"))
             continue
-        got = cleaner.fix(c.sentence, c.lang).output
+        got = as_machine_translated(cleaner).fix(c.sentence, c.lang).output  # a sentence of MT output
         if got != c.corrected:
             failed.append((c, f"fixing the sentence gives {got!r}, not the editor's {c.corrected!r}"))
     if failed:

@@ -292,8 +292,10 @@ class _Runner:
 
     def __init__(self, cleaner, lang: str):
         from .fixer import build_edits
+        from .selftest import as_machine_translated
 
-        self.cleaner, self.lang = cleaner, lang
+        # Examples are sentences of MT output (as `glossary test` runs them).
+        self.cleaner, self.lang = as_machine_translated(cleaner), lang
         self.language = cleaner.pack(lang).language
         self._build = build_edits
 

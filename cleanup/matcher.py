@@ -15,6 +15,8 @@ with the glossary.
 
 from __future__ import annotations
 
+from functools import cached_property
+
 import bisect
 import re as _re
 from collections import defaultdict
@@ -50,6 +52,8 @@ class Form:
     entry: int  # index into GlossaryIndex.entries
     suffix: str = ""
     plural: str = ""  # the form is itself a plural of another form of its entry ("pyromaniacs")
+    tenses: tuple[str, ...] = ()  # an inflected verb form: the Penn tags it may be ("VBD", "VBN")
+    evident: bool = False  # holds a word rare in the target language ("Brejnev"): MT shows by itself
 
 
 def _automaton(keys: list[str]):
@@ -83,6 +87,7 @@ class GlossaryIndex:
         keys: dict[str, list[Form]] = defaultdict(list)
         self.terms: set[tuple[str, ...]] = set()
         self.patterns: list[tuple[int, str | None]] = []  # (entry, required literal key)
+        self.term_tenses: dict[int, dict[str, str]] = {}  # entry -> {Penn tag: inflected term}
         fuzzy_forms: list[Form] = []
         for k, entry in enumerate(entries):
             self.terms.add(_norms(entry.term))
@@ -90,7 +95,12 @@ class GlossaryIndex:
                 self.patterns.append((k, required_literal(entry.pattern.pattern, lang.stopwords)))
             pluralizable = entry.plural and not entry.case_exact and morph.pluralizable(entry.term)
             all_norms = {_norms(w) for w in entry.wrong}
-            for w in entry.wrong:
+            variants = [(w, ()) for w in entry.wrong]
+            verbs = _verb_forms(entry, morph)
+            if verbs is not None:
+                self.term_tenses[k] = verbs
+                variants = _tense_variants(entry.wrong, morph)
+            for w, tenses in variants:
                 norms = _norms(w)
                 words = tuple(m.group() for m in WORD_RE.finditer(w))
                 inherent = ""  # a wrong form written in the plural takes the plural term
@@ -100,12 +110,13 @@ class GlossaryIndex:
                 lasts = [("", norms[-1])]
                 if pluralizable and len(norms) <= 2:  # longer forms: the plural is checked at the hit
                     lasts += morph.plural_forms(norms[-1])
+                evident = _evident(words, lang.code)
                 for sfx, last in lasts:
                     head = norms[:-1] + (last,) if len(norms) <= 2 else norms[:2]
-                    form = Form(norms, words, w, k, sfx, inherent)
+                    form = Form(norms, words, w, k, sfx, inherent, tenses, evident)
                     for key in _gap_variants(head):
                         keys[key].append(form)
-                if entry.fuzzy:
+                if entry.fuzzy and not tenses:
                     fuzzy_forms.append(Form(norms, words, w, k))
             if entry.fuzzy and entry.wrong:
                 norms = _norms(entry.term)
@@ -207,9 +218,29 @@ class GlossaryIndex:
             if match is None:
                 continue
             start, end, suffix = match
-            finding = self._finding(doc, ctx, entry, start, end, suffix, 100.0, form.text)
+            term = unsure = None
+            if form.tenses:
+                term, unsure = self._inflected_term(text, start, form)
+            finding = self._finding(doc, ctx, entry, start, end, suffix, 100.0, form.text, term=term, unsure=unsure,
+                                    evident=form.evident)
             if finding:
                 yield finding
+
+    def _inflected_term(self, text: str, start: int, form: Form) -> tuple[str | None, str | None]:
+        """The term in the tense of the verb the wrong form starts with, or (None, why) when
+        the form is several tenses whose terms differ ("cast": present or past) and the words
+        before it do not tell."""
+        terms = self.term_tenses[form.entry]
+        options = {terms.get(t, self.entries[form.entry].term) for t in form.tenses}
+        if len(options) == 1:
+            return options.pop(), None
+        tag = _tense_from_context(text, start, form.tenses)
+        if tag is None:
+            verb = form.words[0] if form.words else form.text
+            names = list(dict.fromkeys(_TENSE_NAMES[t] for t in form.tenses))
+            told = ", ".join(names[:-1]) + " or " + names[-1]
+            return None, f"{verb!r} may be {told}: the tense of the replacement cannot be told"
+        return terms.get(tag, self.entries[form.entry].term), None
 
     def _match_short(self, text: str, a: int, b: int, form: Form, entry: Entry) -> tuple[int, int, str] | None:
         """``_match_at`` for a one- or two-word form whose key (words, gap, suffix) is exactly
@@ -366,17 +397,31 @@ class GlossaryIndex:
     # -- licensing and suggestion --------------------------------------------------------
 
     def _finding(self, doc, ctx, entry: Entry, start: int, end: int, suffix: str, score: float,
-                 form: str, groups: dict | None = None) -> Finding | None:
+                 form: str, groups: dict | None = None, term: str | None = None,
+                 unsure: str | None = None, evident: bool | None = None) -> Finding | None:
         licensed = ctx.allows(entry, start, end)
-        if licensed is None:
+        if licensed is None or ctx.names_or_mentions(entry, form, start, end, licensed):
             return None
         matched = doc.text[start:end]
         suggestion = None
-        if entry.action == "replace":
-            suggestion = _suggest(entry, matched, suffix, groups or {}, self.lang)
+        if entry.action == "replace" and unsure is None:
+            suggestion = _suggest(entry, matched, suffix, groups or {}, self.lang, term)
+            if suggestion is not None and "’" in suggestion and ctx.straight_apostrophes:
+                suggestion = suggestion.replace("’", "'")  # the document's apostrophe, not the glossary's
+            if (suggestion and form[:1].isupper() and entry.term[:1].islower() and suggestion[:1].isupper()
+                    and not ctx.starts_sentence(start)):
+                # the capital is the wrong form's own ("a Jarnac stroke"), not the sentence's
+                suggestion = suggestion[:1].lower() + suggestion[1:]
             if suggestion is None or suggestion == matched:
                 return None
         near = licensed.pop("near_miss", None) or self._weak_evidence(doc, ctx, entry, start, end, licensed)
+        if near is None and unsure is not None:
+            return Finding(
+                rule="glossary", start=start, end=end, text=matched, action="flag", suggestion=None,
+                kind=entry.kind, entry=entry.key, priority=3, confidence=round(0.5 * score / 100, 3),
+                message=f"{matched!r} is a known mistranslation of {entry.term!r}, but {unsure}",
+                evidence={"form": form, "score": round(score, 1), "unsure": unsure, **licensed},
+            )
         if near is not None:
             if not self._flags_near_misses(entry):
                 return None
@@ -388,6 +433,10 @@ class GlossaryIndex:
                 evidence={"form": form, "score": round(score, 1), "near_miss": near, **licensed},
             )
         evidence = {"form": form, "score": round(score, 1), **licensed}
+        if evident is None:  # a garbled spelling is no word; a pattern, by its kind
+            evident = score < 100 or entry.kind in _SELF_EVIDENT_KINDS
+        if not evident:
+            evidence["common_words"] = True  # edited only where other artefacts corroborate it
         if entry.gender or entry.number:
             evidence.update(gender=entry.gender, number=entry.number)
         if suffix:
@@ -451,6 +500,42 @@ class GlossaryIndex:
         return policy == "flag"
 
 
+# States and provinces whose towns share the names of world cities ("Damascus, Maryland",
+# "Lisbon, dans le Maine"): a place name followed by one of them is that town.
+_OTHER_STATES = tuple(regex.escape(s) for s in """Alabama Alaska Arizona Arkansas Californie California Caroline Carolina
+Colorado Connecticut Delaware Floride Florida Géorgie Georgia Hawaï Hawaii Idaho Illinois Indiana Iowa Kansas Kentucky
+Louisiane Louisiana Maine Maryland Massachusetts Michigan Minnesota Mississippi Missouri Montana Nebraska Nevada Ohio
+Oklahoma Oregon Pennsylvanie Pennsylvania Tennessee Texas Utah Vermont Virginie Virginia Washington Wisconsin Wyoming
+Ontario Québec Quebec Manitoba Saskatchewan Alberta""".split())
+# A word named as a word, not used: "known as X", "le terme X", "X en allemand".
+_MENTION_BEFORE = regex.compile(
+    r"(?i)(?:\b(?:spelt|spelled|spells?|transliterat\w+|the\s+(?:words?|terms?|expressions?|phrases?|names?|spellings?)"
+    r"|the\s+(?:French|German|English|Spanish|Italian|Russian)\s+(?:word|term|name|spelling)s?\s+(?:for\s+[^.;]{0,30}?)?,?"
+    r"|sous\s+la\s+graphie|la\s+graphie|orthographi[ée]e?s?|translittération|sous\s+le\s+nom\s+d[e'’]|connue?s?\s+comme"
+    r"|surnomm[ée]e?s?|baptis[ée]e?s?|intitul[ée]e?s?|(?:le|les)\s+(?:mots?|termes?)|l['’]expression|appellent|traduction\s+de)"
+    r")\s*[«\"“‘':]?\s*$")
+# A work, a venue or a ship named after the word: "the film Cashmere", "le restaurant « Le Pavé »"
+# (a title: the match starts with a capital or a quote).
+_TITLE_BEFORE = regex.compile(
+    r"(?i)\b(?:film|thriller|série|series|sitcom|album|tube|single|song|chanson|roman|novel|livre|book|essai|journal|exposition|exhibition"
+    r"|pièce|play|documentaire|documentary|opéra|opera|émission|programme|magazine|restaurant|hôtel|hotel|club|bar|café|brasserie"
+    r"|navire|ship|vraquier|groupe|band)\s*(?:[«\"“‘':]\s*|(?-i:(?=\p{Lu})))$")
+_MENTION_AFTER = regex.compile(
+    r"\s*[»\"”’']?\s*,?\s*\(?(?:(?:en|in)\s+(?:anglais|allemand|français|espagnol|italien|arabe|russe|néerlandais|portugais"
+    r"|English|French|German|Spanish|Italian|Arabic|Russian|Dutch|Portuguese)\b"
+    r"|(?:pour|chez)\s+les\s+(?:\p{L}+phones|Allemands|Anglais|Américains|Britanniques|Français|Néerlandais|Espagnols|Italiens|Russes)\b"
+    r"|(?:is\s+)?the\s+(?:French|German|English|Spanish|Italian|Russian|local)\s+(?:name|word|spelling)\b"
+    r"|(?:le|la)\s+nom\s+(?:allemand|anglais|français|espagnol|italien|russe|local)\b"
+    r"|(?:un|une|le|la)\s+(?:hôtel|restaurant|navire|bateau|groupe|club|bar|café|film|série|roman|album|tube|vraquier)\b"
+    r"|an?\s+(?:hotel|restaurant|ship|band|club|bar|café|film|series|novel|album|song)\b)")
+# A place followed by a US state or Canadian province is that state's town ("Damascus, Maryland").
+_STATE_AFTER = regex.compile(
+    r"\s*,?\s*(?:(?:dans|en|au|in)\s+(?:l['’]|le\s+|la\s+|the\s+state\s+of\s+)?)?(?:" + "|".join(_OTHER_STATES) + r")\b")
+_NEXT_WORD = regex.compile(r"[ \u00a0]+(\p{L}[\p{L}\p{M}'’-]*)")
+_PREV_WORD = regex.compile(r"(\p{L}[\p{L}\p{M}'’-]*)[ \u00a0]+$")
+_PROPER_KINDS = frozenset({"place", "institution", "untranslated", "name"})  # names set against names
+
+
 class _Context:
     """Context checks for one document: the words of each sentence, paragraph or the whole
     document, read from the search text once per scope that needs them (the normalised words,
@@ -465,6 +550,72 @@ class _Context:
 
     def in_focus(self, entry: Entry, offset: int) -> bool:
         return self.doc.in_focus(offset) or entry.scope == "document"
+
+    def names_or_mentions(self, entry: Entry, form: str, start: int, end: int, licensed: dict) -> bool:
+        """Whether the match is part of a proper name or a mention of the word itself, which no
+        entry rewrites: a form the glossary writes in lowercase found capitalised inside a
+        sentence ("the Climate Change Act", "Club Haltérophile Grenoblois", "Party of Five"); a
+        name the glossary writes capitalised running on into a longer name ("Bank of England
+        Act", "IIT Bombay", "Bombay Stock Exchange"), a place followed by a US state ("Damascus,
+        Maryland"); a word named as a word ("spelt Brejnev", "Aachen en allemand", "le terme
+        stakeholders") or a title ("the film Cashmere"), or set against the entry's own
+        term beside it ("Séville (Seville)"). Title-case headlines aside; an entry that names its
+        neighbours (before/after, context words) has said which names it belongs in."""
+        text = self.doc.text
+        matched = text[start:end]
+        lo = max(0, start - 40)
+        if (_MENTION_BEFORE.search(text, lo, start) or _TITLE_BEFORE.search(text, lo, start)
+                or _MENTION_AFTER.match(text, end)):
+            return True
+        if "{" not in entry.term and len(entry.term) > 3 and entry.kind in _PROPER_KINDS:
+            near = (text[max(0, start - 16):start] + " " + text[end:end + 16]).casefold().replace("’", "'")
+            if regex.search(r"(?<!\w)" + regex.escape(entry.term.casefold().replace("’", "'")) + r"(?!\w)", near):
+                return True  # "Séville (Seville)": the two set side by side
+        if self.title_case(start):
+            return False
+        words = [m for m in WORD_RE.finditer(matched)]
+        form_words = WORD_RE.findall(form)
+        if form_words and all(w[:1].islower() for w in form_words):
+            if entry.term[:1].isupper():
+                return False  # the glossary's name, written in lowercase to match any case ("cashmere")
+            first = 1 if self.starts_sentence(start) else 0
+            return any(m.group()[:1].isupper() for m in words[first:])
+        if entry.before or entry.after or licensed.get("context"):
+            return False  # the entry names its own neighbours: "Benyamin" before "Netanyahu"
+        if entry.kind == "place" and _STATE_AFTER.match(text, end):
+            return True
+        if form_words and form_words[0][:1].isupper() and entry.kind in ("place", "institution"):
+            nxt = _NEXT_WORD.match(text, end)
+            if nxt and nxt.group(1)[:1].isupper():
+                return True  # "Bombay Stock Exchange"
+            prev = _PREV_WORD.search(text, max(0, start - 40), start)
+            if (prev and prev.group(1)[:1].isupper() and not prev.group(1).endswith(("'s", "’s"))
+                    and not self.starts_sentence(prev.start(1))):
+                return True  # "IIT Bombay", "Boris Hambourg"
+        return False
+
+    def title_case(self, offset: int) -> bool:
+        """Whether the paragraph at offset is a title-case headline (most longer words capitalised)."""
+        para = self.doc.segment_at(offset, "paragraph")
+        if para is None:
+            return False
+        key = ("title", para.start)
+        if key not in self._present:
+            long = [w for w in WORD_RE.findall(para.text) if len(w) > 3 and w[:1].isalpha()]
+            headline = not para.text.rstrip().endswith((".", "!", "?", ";", ",", "\"", "”", "»"))
+            self._present[key] = headline and len(long) >= 3 and sum(w[:1].isupper() for w in long) >= 0.6 * len(long)
+        return self._present[key]
+
+    def starts_sentence(self, offset: int) -> bool:
+        """Whether only quotes, dashes or brackets stand between its sentence's start and offset."""
+        seg = self.doc.segment_at(offset, "sentence")
+        lead = self.doc.text[seg.start if seg else 0 : offset]
+        return not any(c.isalnum() for c in lead)
+
+    @cached_property
+    def straight_apostrophes(self) -> bool:
+        """The document writes its apostrophes straight ('), not curly (’)."""
+        return self.doc.text.count("'") > self.doc.text.count("’")
 
     def _words(self, scope: str, offset: int):
         seg = None if scope == "document" else self.doc.segment_at(offset, scope)
@@ -520,6 +671,22 @@ class _Context:
 
 
 AUTO_FLAG_ZIPF = 3.0  # a one-word wrong form this common in the target language: no near-miss flag
+
+
+EVIDENT_ZIPF = 2.5  # a word rarer than this in the target language is no ordinary use of it
+_SELF_EVIDENT_KINDS = frozenset({"number", "spacing", "acronym", "boilerplate"})
+
+
+def _evident(words: tuple[str, ...], lang: str) -> bool:
+    """Whether a wrong form holds a word rare in the target language ("brejnev", "infox"):
+    then it shows machine translation by itself; a form of common words ("lost conscience")
+    has legitimate readings and needs corroboration."""
+    try:
+        from wordfreq import zipf_frequency  # read when an index is compiled, then cached
+    except ImportError:
+        return False
+    return any(zipf_frequency(piece.casefold(), lang) < EVIDENT_ZIPF
+               for w in words for piece in regex.split(r"[-'’]", w) if len(piece) > 1 and not piece.isdigit())
 
 
 def _distinctive(entry: Entry, lang: str) -> bool:
@@ -701,8 +868,9 @@ def _plausible_garble(window: str, form: str) -> bool:
     return not (window.startswith(form) or form.startswith(window))
 
 
-def _suggest(entry: Entry, matched: str, suffix: str, groups: dict, lang: Language) -> str | None:
-    term = entry.term
+def _suggest(entry: Entry, matched: str, suffix: str, groups: dict, lang: Language,
+             term: str | None = None) -> str | None:
+    term = term or entry.term
     if groups:
         term = _fill(term, groups, lang)
         if term is None:
@@ -735,3 +903,72 @@ def _fill(template: str, groups: dict, lang: Language) -> str | None:
 
     out = _FIELD_RE.sub(sub, template)
     return None if missing else out
+
+
+# Verb inflection of idioms ("throw in the sponge" -> "threw in the sponge" -> "threw in the towel").
+_TENSE_NAMES = {"VB": "present", "VBZ": "present", "VBD": "past", "VBN": "past participle", "VBG": "-ing"}
+_HAVE = frozenset("have has had having 've ’ve".split())
+_BE = frozenset("is are was were be been being".split())
+_BASE = frozenset("to will would can could may might must shall should do does did don't doesn't didn't "
+                  "won't wouldn't can't cannot couldn't shouldn't mustn't let".replace("'", "’").split()
+                  + "don't doesn't didn't won't wouldn't can't couldn't shouldn't mustn't".split())
+_ADVERBS = frozenset("not never already just also finally even then still now really simply once again "
+                     "effectively literally ever".split())
+
+
+def _verb_forms(entry: Entry, morph) -> dict[str, str] | None:
+    """{tag: term} when the entry is matched in every tense of its leading verb
+    (``inflect = "verb"``), else None."""
+    if entry.inflect != "verb":
+        return None
+    forms = morph.verb_forms(entry.term)
+    if forms is None or entry.pattern is not None or not any(morph.verb_forms(w) for w in entry.wrong):
+        from .errors import GlossaryError
+
+        raise GlossaryError(f"{entry.where}: entry {entry.id!r}: inflect = \"verb\" needs a term and wrong "
+                            f"forms that start with a verb in its base form, and no pattern "
+                            f"({morph.name} morphology)")
+    return forms
+
+
+def _tense_variants(wrong: tuple[str, ...], morph) -> list[tuple[str, tuple[str, ...]]]:
+    """Each wrong form with the tags it stands for, and its inflected forms with theirs: the
+    base form is "VB" (and every tense spelled the same: "cast" is also "VBD" and "VBN")."""
+    out: list[tuple[str, tuple[str, ...]]] = []
+    plain = []
+    for w in wrong:
+        forms = morph.verb_forms(w)
+        if forms is None:
+            plain.append(w)
+            continue
+        by_text: dict[tuple[str, ...], list[str]] = {_norms(w): ["VB"]}
+        spelled = {_norms(w): w}
+        for tag, text in forms.items():
+            by_text.setdefault(_norms(text), []).append(tag)
+            spelled.setdefault(_norms(text), text)
+        out.extend((spelled[n], tuple(tags)) for n, tags in by_text.items())
+    inflected = {_norms(w) for w, _ in out}  # a form written out in a tense is generated anyway
+    return out + [(w, ()) for w in plain if _norms(w) not in inflected]
+
+
+def _tense_from_context(text: str, start: int, tenses: tuple[str, ...]) -> str | None:
+    """The tense of a verb form spelled alike in several tenses, from the auxiliary before it:
+    "has cast" (participle), "will cast" (base), "was cast" (participle); "pulled" with no
+    auxiliary is the simple past. None when nothing tells."""
+    before = WORD_RE.findall(text[max(0, start - 60) : start])
+    prev = ""
+    for word in reversed(before[-4:]):
+        low = word.casefold()
+        if low not in _ADVERBS:
+            prev = low
+            break
+    tags = set(tenses)
+    if prev in _HAVE and "VBN" in tags:
+        return "VBN"
+    if prev in _BASE and "VB" in tags:
+        return "VB"
+    if prev in _BE and "VBN" in tags:
+        return "VBN"
+    if tags == {"VBD", "VBN"}:
+        return "VBD"
+    return None

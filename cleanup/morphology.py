@@ -15,6 +15,7 @@ case pattern a replacement takes from the text it replaces.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import ClassVar
 
 import unicodedata
@@ -75,6 +76,12 @@ class Morphology:
     def pluralize(self, term: str) -> str:
         return term
 
+    def verb_forms(self, phrase: str) -> dict[str, str] | None:
+        """The phrase with its first word, a verb in its base form, inflected: {tag: phrase}
+        for the tenses a wrong form may appear in (None when the first word is not a verb
+        this component can inflect). No inflection by default."""
+        return None
+
     def agree(self, text: str, start: int, end: int, new: str, gender: str, number: str,
               plural: bool) -> tuple[int, int, str] | None:
         """Words around a replacement that must agree with it: the span and text to write
@@ -124,12 +131,45 @@ class English(Morphology):
         last = WORD_RE.findall(term)[-1:] or [""]
         return last[0].islower()
 
+    def verb_forms(self, phrase: str) -> dict[str, str] | None:
+        m = WORD_RE.match(phrase)
+        if not m or not m.group().isalpha() or not m.group().islower():
+            return None
+        forms = _english_verb(m.group())
+        if forms is None:
+            return None
+        return {tag: form + phrase[m.end():] for tag, form in forms.items()}
+
     def pluralize(self, term: str) -> str:
         if regex.search(r"(?:s|x|z|ch|sh)$", term):
             return term + "es"
         if regex.search(r"[^aeiou]y$", term):
             return term[:-1] + "ies"
         return term + "s"
+
+
+# Penn tags of the inflected verb forms an idiom's wrong form may carry: "throws", "threw",
+# "thrown", "throwing" (the base form is the entry's own).
+VERB_TAGS = ("VBZ", "VBD", "VBN", "VBG")
+# Verbs whose forms follow their subject ("was"/"were") or that are auxiliaries: never inflected.
+_NO_INFLECTION = frozenset({"be", "have", "do"})
+
+
+@lru_cache(maxsize=4096)
+def _english_verb(word: str) -> dict[str, str] | None:
+    from lemminflect import getAllInflections, getAllLemmas, getInflection  # at compile time only
+
+    low = word.casefold()
+    if low in _NO_INFLECTION:
+        return None
+    if low not in getAllLemmas(low, upos="VERB").get("VERB", ()) or not getAllInflections(low, upos="VERB"):
+        return None
+    out = {}
+    for tag in VERB_TAGS:
+        forms = getInflection(low, tag)
+        if forms:
+            out[tag] = forms[0]
+    return out if len(out) == len(VERB_TAGS) else None
 
 
 # French words after which a noun phrase's head and its adjectives end: "Conseil | de sécurité".
@@ -368,6 +408,70 @@ def _fr_epicene(term: str) -> bool:
     return head in _FR_EPICENE or head.endswith("iste")
 
 
+# Quantifiers and adjectives that come before the determiner or the noun and agree with it.
+_FR_PRENOMINAL_FORMS = frozenset("""tout toute tous toutes nouveau nouvel nouvelle nouveaux nouvelles
+premier première premiers premières dernier dernière derniers dernières certains certaines
+nombreux nombreuses divers diverses différents différentes quelques autres mêmes seuls seules
+grand grande grands grandes petit petite petits petites gros grosse bon bonne bons bonnes
+mauvais mauvaise mauvaises beau bel belle beaux belles vieux vieil vieille vieilles""".split())
+_FR_PART_M = ("é", "és", "i", "is", "u", "us", "it", "its", "ert", "erts", "ort", "orts", "eint", "eints", "ait", "aits", "is")
+_FR_PART_F = ("ée", "ées", "ie", "ies", "ue", "ues", "ite", "ites", "erte", "ertes", "orte", "ortes", "einte", "eintes", "aite", "aites", "ise", "ises")
+_FR_QUANT = {"tout": ("m", "s"), "toute": ("f", "s"), "tous": ("m", "p"), "toutes": ("f", "p")}
+
+
+def _fr_guess_features(low: str) -> tuple[str, str]:
+    """(gender, number) an adjective shows by its ending alone ("nouveaux", "grandes")."""
+    fem = low.endswith(("e", "es", "elle", "elles")) and not low.endswith(("eaux", "eux"))
+    return ("f" if fem else "m", "p" if low.endswith(("s", "x")) else "s")
+
+
+def _fr_agrees_with(word: str, old: tuple[str, str], new: tuple[str, str]) -> bool:
+    """Whether ``word`` (an adjective or participle, if it is one) shows the old noun's gender
+    and number and not the new one's: the lexicon when it knows the word, else its ending
+    (participles of -er/-ir/-re verbs, adjectives whose feminine adds -e). Errs towards yes."""
+    low = word.casefold()
+
+    def was(g: tuple[str, str]) -> bool:  # an unknown old number ("") matches either
+        return g[0] == old[0] and (not old[1] or g[1] == old[1])
+
+    if low in _FR_QUANT:
+        return was(_FR_QUANT[low]) and _FR_QUANT[low] != new
+    feats = _fr_features(low)
+    if feats:
+        return any(was(f) for f in feats) and new not in feats
+    if low in _FR_CLOSED or low.endswith(("ent", "ont", "ais", "ait", "aient", "ez", "ons", "ment")):
+        return False  # verbs, adverbs, function words
+    lemma = _fr_lexicon().lemmatize(low, lang="fr")
+    if lemma == low and not low.endswith(("s", "x")):
+        return False  # an uninflected form: masculine singular at most, no evidence
+    if lemma.endswith(("er", "ir", "re", "oir")) and lemma != low:  # a participle?
+        if low.endswith(_FR_PART_F):
+            guess = ("f", "p" if low.endswith("s") else "s")
+        elif low.endswith(_FR_PART_M):
+            guess = ("m", "p" if low.endswith("s") and not lemma.endswith("s") else "s")
+        else:
+            return False
+    elif lemma != low:  # an adjective: "chers", "massives", "nouveaux"
+        fem = low.endswith(("e", "es")) and not lemma.endswith("e")
+        guess = ("f" if fem else "m", "p" if low.endswith(("s", "x")) and not lemma.endswith(("s", "x")) else "s")
+    else:
+        return False
+    return was(guess) and guess != new
+
+
+def _fr_later_agreement(rest: str, agrees, word: str) -> bool:
+    """Whether a word of ``rest`` (the sentence after the replacement) matching the pattern
+    ``word`` agrees with the old noun, by ``agrees``; a participle after "avoir" agrees with no
+    subject, a word after a determiner is another noun."""
+    for m in regex.finditer(r"(?<![\p{L}’'])(" + word + r")(?![\p{L}])", rest):
+        before = regex.findall(r"[\p{L}’']+", rest[: m.start()])[-1:]
+        if before and (before[0].casefold() in _FR_AVOIR or before[0].casefold() in _FR_DET):
+            continue
+        if agrees(m.group(1)):
+            return True
+    return False
+
+
 def _fr_agree(text, start, end, new, gender, number, plural):
     """French agreement: a replacement's determiner, adjectives and participles take its gender
     and number ("Le crackdown lancé" -> "La répression lancée"); None where the words that agree
@@ -396,7 +500,9 @@ def _fr_agree(text, start, end, new, gender, number, plural):
         if not new_number:  # a template term ("soldat{s}") filled in the plural: both words end in -s/-x
             heads = [next((w for w in regex.findall(r"[\p{L}’'-]+", t) if w.casefold() not in _FR_DET), "")
                      for t in (text[start:end], new)]
-            if all(h.casefold().endswith(("s", "x")) and len(h) > 3 for h in heads):
+            sm = _fr_lexicon()  # "soldats" is "soldat" in the plural; "procès", "processus" are singular
+            if all(h.casefold().endswith(("s", "x")) and len(h) > 3 and sm.is_known(h.casefold()[:-1], lang="fr")
+                   for h in heads):
                 new_number = "p"
         old_gender, old_number = _FR_DET.get(det.group(1).casefold(), ("", "")) if det else ("", "")
         if plural:
@@ -447,6 +553,10 @@ def _fr_agree(text, start, end, new, gender, number, plural):
                     return None
                 if want != d.casefold():
                     want = want if d[:1].islower() else want[:1].upper() + want[1:]
+                    if "'" in d:  # the document's apostrophe, not ours
+                        want = want.replace("’", "'")
+                    if d.endswith(("'", "’")) and not want.endswith(("'", "’")):
+                        want += " "  # "L'enseignant" -> "Le directeur"
                     changes.append((start - len(det.group(0)), start - len(det.group(0)) + len(d), want))
         for a, b, word, feats in after:
             if not any(f[1] == old_number or not old_number for f in feats):
@@ -463,13 +573,25 @@ def _fr_agree(text, start, end, new, gender, number, plural):
         stop = _SENTENCE_END.search(rest)
         rest = rest[: stop.start()] if stop else rest
         old_target = (old_gender or ("f" if gender == "m" else "m"), old_number or "s")
-        if old_target[0] != gender:  # a participle or adjective later in the sentence may agree with the old noun
-            for m in regex.finditer(r"(?<![\p{L}’'])(\p{Ll}{3,}(?:ée?s?|ie?s?|ue?s?|te?s?|ve?s?|se?s?))(?![\p{L}])", rest):
-                before = regex.findall(r"[\p{L}’']+", rest[: m.start()])[-1:]
-                if before and (before[0].casefold() in _FR_AVOIR or before[0].casefold() in _FR_DET):
-                    continue  # a participle after "avoir" agrees with no subject; after a determiner, another noun
-                feats = _fr_features(m.group(1))
-                if old_target in feats and target not in feats:
+        if old_gender and old_target != target:  # a word later on may agree with the old noun
+            old_target = (old_target[0], old_number)  # "" when the text does not show it
+            if _fr_later_agreement(rest, lambda w: _fr_agrees_with(w, old_target, target), r"\p{Ll}{3,}"):
+                return None
+        elif old_target[0] != gender:  # the old noun's gender unknown: participles only
+            def agrees(w):
+                feats = _fr_features(w)
+                return old_target in feats and target not in feats
+            if _fr_later_agreement(rest, agrees, r"\p{Ll}{3,}(?:ée?s?|ie?s?|ue?s?|te?s?|ve?s?|se?s?)"):
+                return None
+
+        # Words before the determiner that agree with the noun ("tous les", "de nouveaux") and
+        # do not show the replacement's gender and number: not rewritten here, so a flag.
+        lead = start - (len(det.group(0)) if det else 0)
+        for word in regex.findall(r"[\p{L}’']+", text[max(0, lead - 40) : lead])[-1:]:
+            low = word.casefold()
+            if low in _FR_PRENOMINAL_FORMS and low not in _FR_DET:
+                shown = {_FR_QUANT[low]} if low in _FR_QUANT else _fr_features(low) or {_fr_guess_features(low)}
+                if target not in shown:
                     return None
         if not changes:
             return start, end, new
@@ -482,6 +604,8 @@ def _fr_agree(text, start, end, new, gender, number, plural):
             cursor = b
         pieces.append(text[cursor:hi])
         out = "".join(pieces).replace("’ ", "’").replace("' ", "'")
+        if text.count("'") > text.count("’"):  # the document's apostrophe, not ours
+            out = out.replace("’", "'")
         return lo, hi, out
 
 

@@ -4,7 +4,9 @@ and the model stage when a source text is given.
 
     >>> from cleanup import Cleaner
     >>> result = Cleaner().fix("Fears of a wider military climbing grew after the missile strikes.")
-    >>> result.output
+    >>> result.output  # common words, and no other sign of MT in the text: a flag, not an edit
+    'Fears of a wider military climbing grew after the missile strikes.'
+    >>> Cleaner(settings=Settings(assume_mt=True)).fix(result.text).output
     'Fears of a wider military escalation grew after the missile strikes.'
 """
 
@@ -50,6 +52,9 @@ class Settings:
     only: tuple[str, ...] = ()
     fix_mojibake: bool = False  # mojibake findings are only flagged unless asked
     edit_quotes: bool = False  # quotations are the speaker's words: flagged, not edited, unless asked
+    # Artefacts made of common words are edited only when the article shows machine translation
+    # elsewhere too (other findings), unless the caller says the input is machine-translated.
+    assume_mt: bool = False
     # The model stage (used when fix() is given a source text).
     beam: int = 4
     device: str = "auto"
@@ -190,6 +195,37 @@ def load_packs(dirs: list[Path], extra: list[Path] = (), profiles_only: list[Pat
 
 _TYPOGRAPHY = frozenset({"spacing", "number", "encoding"})
 
+# Kinds of rule finding that are signs of machine translation (mojibake, say, is not).
+_MT_SIGNS = frozenset({"spacing", "number", "acronym", "boilerplate", "untranslated", "name", "place",
+                       "title", "institution", "lexical", "idiom", "preposition"})
+CORROBORATION = 1  # other signs of machine translation an artefact of common words needs
+
+
+def corroborate(found: list[Finding]) -> list[Finding]:
+    """An artefact made of common words ("lost conscience", "climbing") has legitimate readings
+    in clean text; it is edited only where the article shows machine translation elsewhere too
+    (at least CORROBORATION other findings: rules, glossary forms that no correct text holds,
+    other entries), else flagged for review. Findings are not otherwise changed."""
+    common = [f for f in found if f.rule == "glossary" and f.fixable and f.evidence.get("common_words")]
+    if not common:
+        return found
+    signs = [f for f in found
+             if f.kind in _MT_SIGNS and not f.evidence.get("near_miss") and (f.fixable or f.evidence.get("protected"))]
+    out = []
+    for f in found:
+        if f in common:
+            others = {(g.start, g.end) for g in signs
+                      if g.end <= f.start or g.start >= f.end
+                      if g.entry is None or g.entry != f.entry}
+            if len(others) < CORROBORATION:
+                f = replace(f, action="flag",
+                            message=f"{f.message} (common words, and the article shows no other sign of machine "
+                                    "translation: flagged, not changed; --assume-mt edits it)",
+                            evidence=dict(f.evidence, uncorroborated=True))
+        out.append(f)
+    return out
+
+
 class Cleaner:
     """Detect and fix MT artefacts. Thread-compatible: one instance per worker."""
 
@@ -240,6 +276,8 @@ class Cleaner:
         if doc.focus is not None:  # the glossary detector applied the focus itself
             found = [f for f in found if f.rule == "glossary" or doc.in_focus(f.start)]
         found = self._protect(doc, lang, found, ctx.notes)
+        if not self.settings.assume_mt:
+            found = corroborate(found)
         return sorted(found, key=lambda f: (f.start, f.end, f.rule))
 
     def _protect(self, doc: Document, lang: str, found: list[Finding], notes: list[str]) -> list[Finding]:

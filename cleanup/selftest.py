@@ -8,7 +8,8 @@ entry's example" names the entry whose example it takes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import copy
+from dataclasses import dataclass, replace
 
 from .document import Document
 from .glossary import Entry
@@ -45,8 +46,25 @@ def _winners(cleaner: Cleaner, result: Result, entry: Entry) -> str:
     return ", ".join(describe_entry(cleaner, k) if "/" in k else f"rule {k}" for k in won) or "another edit"
 
 
+def as_machine_translated(cleaner: Cleaner) -> Cleaner:
+    """The same cleaner (same glossaries, compiled once) told that its input is machine-
+    translated: examples are sentences of MT output, so an artefact of common words is edited
+    without waiting for other artefacts to corroborate it (``Settings.assume_mt``)."""
+    if cleaner.settings.assume_mt:
+        return cleaner
+    twin = cleaner.__dict__.get("_mt_twin")
+    if twin is None:
+        twin = copy.copy(cleaner)
+        twin.settings = replace(cleaner.settings, assume_mt=True)
+        twin._signature_cache = {}
+        twin.__dict__.pop("_mt_twin", None)
+        cleaner.__dict__["_mt_twin"] = twin
+    return twin
+
+
 def check_example(cleaner: Cleaner, entry: Entry, lang: str, example: str, must_fire: bool) -> list[ExampleFailure]:
-    """One example of one entry through the whole pipeline (all rules, all entries)."""
+    """One example of one entry through the whole pipeline (all rules, all entries), as MT output."""
+    cleaner = as_machine_translated(cleaner)
     result = cleaner.fix(example, lang)
     mine = [f for f in result.findings if f.entry == entry.key]
     if not must_fire:
@@ -62,8 +80,13 @@ def check_example(cleaner: Cleaner, entry: Entry, lang: str, example: str, must_
         return [ExampleFailure(entry, example, f"fired but {_winners(cleaner, result, entry)} won the span")]
     if "{" in entry.term and "{" in result.output and "{" not in example:
         return [ExampleFailure(entry, example, f"template field left in the text: {result.output!r}")]
-    forms = (entry.term, cleaner.pack(lang).language.morphology.pluralize(entry.term))
-    if "{" not in entry.term and not any(f.casefold() in result.output.casefold() for f in forms):
+    morph = cleaner.pack(lang).language.morphology
+    forms = (entry.term, morph.pluralize(entry.term))
+    if entry.inflect == "verb":  # "threw in the towel" is the term "throw in the towel" in the past
+        forms += tuple((morph.verb_forms(entry.term) or {}).values())
+    def norm(text: str) -> str:  # the suggestion takes the document's apostrophe
+        return text.casefold().replace("’", "'")
+    if "{" not in entry.term and not any(norm(f) in norm(result.output) for f in forms):
         return [ExampleFailure(entry, example, f"fixed text lacks the term: {result.output!r}")]
     again = cleaner.fix(result.output, lang)
     if again.edits:
@@ -86,6 +109,7 @@ def collisions(cleaner: Cleaner, entries: list[Entry], lang: str) -> list[Exampl
     away from them, reported against the entry that wins. Only the examples on which one of
     ``entries`` fires at all go through the pipeline (an index of ``entries`` alone finds them)."""
     pack = cleaner.pack(lang)
+    cleaner = as_machine_translated(cleaner)
     mine = {e.key: e for e in entries}
     index = GlossaryIndex(entries, pack.language)
     abbreviations = pack.language.abbreviations

@@ -32,5 +32,14 @@ def cleaner() -> Cleaner:
 
 
 @pytest.fixture(scope="session")
+def mt_cleaner() -> Cleaner:
+    """A cleaner told its input is machine-translated (``--assume-mt``): single test sentences
+    have no other artefact to corroborate one made of common words."""
+    from cleanup.pipeline import Settings
+
+    return Cleaner(settings=Settings(assume_mt=True))
+
+
+@pytest.fixture(scope="session")
 def seed_text() -> str:
     return SEED.read_text(encoding="utf-8")

@@ -9,6 +9,11 @@ from pathlib import Path
 import pytest
 
 from cleanup import Cleaner
+from cleanup.pipeline import Settings
+
+# Single sentences of MT output: artefacts of common words are edited without waiting for
+# other signs of machine translation (Settings.assume_mt; tests/test_corroboration.py tests the wait).
+MT = Settings(assume_mt=True)
 
 GLOSSARY = Path(__file__).parent / "data" / "agreement_fr.toml"
 FLAG = None  # expected: unchanged, with a flag
@@ -40,7 +45,7 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def cleaner():
-    return Cleaner(extra_glossaries=[GLOSSARY], bundled=False)
+    return Cleaner(extra_glossaries=[GLOSSARY], bundled=False, settings=MT)
 
 
 def test_twenty_sentences():

@@ -20,8 +20,8 @@ from cleanup.inputs import Item, collect, read_list
 
 from .conftest import ROOT
 
-ARTEFACT = "The missile strikes raised fears of a wider military climbing.\n"
-FIXED = "The missile strikes raised fears of a wider military escalation.\n"
+ARTEFACT = "The missile strikes raised fears of a wider military climbing, and officials called for de -escalation.\n"
+FIXED = "The missile strikes raised fears of a wider military escalation, and officials called for de-escalation.\n"
 CLEAN = "The two leaders met in Geneva on Monday and agreed to meet again next month.\n"
 ENV = dict(os.environ, PYTHONPATH=str(ROOT))
 
@@ -250,7 +250,7 @@ def test_workers_give_the_serial_output(tmp_path, capfd, monkeypatch, method):
         results.append((code, json.loads(out)["results"], code2, out2))
     assert results[0] == results[1]
     assert [r["path"] for r in results[0][1]] == list(map(str, files))
-    assert results[0][3].count("escalation") == 26
+    assert results[0][3].count("military escalation") == 26
 
 
 def _built(_):
@@ -324,11 +324,11 @@ def test_summary_as_json(tmp_path, capsys):
     assert code == 2
     assert {k: data[k] for k in ("schema", "command", "inputs", "articles", "changed", "errors", "edits", "flags")} == {
         "schema": "cleanup.summary/1", "command": "fix", "inputs": 4, "articles": 3, "changed": 2, "errors": 1,
-        "edits": {"glossary": 2}, "flags": {}}
+        "edits": {"glossary": 2, "space_before_hyphen": 2}, "flags": {}}
     assert data["seconds"] > 0 and data["articles_per_second"] > 0
     code, _, err = run(capsys, "check", src, "--glob", "*.txt", "--summary", "-", "-j", "1")
     line = json.loads(err.splitlines()[-1])
-    assert line["findings"] == {"glossary": 2} and line["errors"] == 1
+    assert line["findings"] == {"glossary": 2, "space_before_hyphen": 2} and line["errors"] == 1
 
 
 def test_progress_bar_and_summary_on_a_terminal_only(tmp_path):

@@ -191,17 +191,17 @@ def test_decision_survives_a_change_of_its_own_context(cleaner):
     assert len(done.moved) == 1 and not done.stale
 
 
-def test_accepted_proposal_that_changed_is_not_applied(cleaner):
+def test_accepted_proposal_that_changed_is_not_applied(mt_cleaner):
     text = "India and Pakistan traded missile strikes, raising fears of a wider military climbing."
-    _, items, d = decided(cleaner, text)
+    _, items, d = decided(mt_cleaner, text)
     d.records[0]["proposed"] = "escalade"  # the tool proposed something else when reviewed
     done = apply_decisions(text, items, d)
     assert done.output == text and done.changed_proposals and not done.complete
 
 
-def test_editor_change_applies_and_conflicts_are_reported(cleaner):
+def test_editor_change_applies_and_conflicts_are_reported(mt_cleaner):
     text = "Marie Dupontt said fears of a wider military climbing grew after the missile strikes."
-    _, items, d = decided(cleaner, text)
+    _, items, d = decided(mt_cleaner, text)
     d.records.append(editor_record(text, 6, 13, "Dupont", sentence=text))
     start = text.index("climbing")
     d.records.append(editor_record(text, start - 9, start + 8, "military rise"))  # overlaps the change

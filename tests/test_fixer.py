@@ -32,8 +32,8 @@ def test_case_adaptation():
     assert adapt_case("justice minister", "Guard of the Seals") == "Justice Minister"
 
 
-def test_article_agreement(cleaner):
-    r = cleaner.fix("Officials warned of a climbing after the missile strikes on Saturday.", "en")
+def test_article_agreement(mt_cleaner):
+    r = mt_cleaner.fix("Officials warned of a climbing after the missile strikes on Saturday.", "en")
     assert "of an escalation after" in r.output
     assert r.replay() == r.output
 

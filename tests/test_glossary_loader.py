@@ -4,6 +4,11 @@ import pytest
 
 from cleanup import Cleaner, GlossaryError
 from cleanup.glossary import load_glossary
+from cleanup.pipeline import Settings
+
+# Single sentences of MT output: artefacts of common words are edited without waiting for
+# other signs of machine translation (Settings.assume_mt; tests/test_corroboration.py tests the wait).
+MT = Settings(assume_mt=True)
 
 GOOD = '''[glossary]
 lang = "en"
@@ -88,7 +93,7 @@ def test_extra_glossary_for_unknown_language(tmp_path):
 
 def test_user_glossary_extends_bundled(tmp_path):
     p = write(tmp_path, GOOD.replace('domain = "t"', 'domain = "mine"').replace("kashmir", "kashmir2"))
-    c = Cleaner(extra_glossaries=[p])
+    c = Cleaner(extra_glossaries=[p], settings=MT)
     r = c.fix("Militants staged an attack in cashmere, India and Pakistan said.", "en")
     assert "Kashmir" in r.output
     assert any(e.entry == "en/mine:kashmir2" or e.entry and "kashmir" in e.entry for e in r.edits)

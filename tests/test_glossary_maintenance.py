@@ -11,6 +11,11 @@ import pytest
 from cleanup import Cleaner
 from cleanup.cli import main
 from cleanup.coverage import coverage
+from cleanup.pipeline import Settings
+
+# Single sentences of MT output: artefacts of common words are edited without waiting for
+# other signs of machine translation (Settings.assume_mt; tests/test_corroboration.py tests the wait).
+MT = Settings(assume_mt=True)
 
 MY = '''[glossary]
 lang = "en"
@@ -91,18 +96,18 @@ def test_show_finds_entries_by_id_term_wrong_form_and_source_word(tmp_path, caps
     assert main(["glossary", "show", "no such thing at all", "--no-bundled"]) == 1
 
 
-def test_user_glossary_wins_a_tie_with_bundled_and_explain_says_so(tmp_path, capsys, cleaner):
+def test_user_glossary_wins_a_tie_with_bundled_and_explain_says_so(tmp_path, capsys, mt_cleaner):
     my = _write(tmp_path / "my.toml")
     text = "A cashmere attack killed 25 tourists in Pahalgam, India said."
-    assert cleaner.fix(text, "en").output == text.replace("cashmere", "Kashmir")
-    result = Cleaner(extra_glossaries=[my]).fix(text, "en")
+    assert mt_cleaner.fix(text, "en").output == text.replace("cashmere", "Kashmir")
+    result = Cleaner(extra_glossaries=[my], settings=MT).fix(text, "en")
     assert result.output == text.replace("cashmere", "Kashmir region")
     (edit,) = result.edits
     assert edit.evidence["overrides"] == ["en/places:place-kashmir-cashmere"]
     assert edit.evidence["precedence"] == "user file, specific domain over bundled, specific domain"
     article = tmp_path / "a.txt"
     article.write_text(text + "\n", encoding="utf-8")
-    assert main(["explain", str(article), "-g", str(my)]) == 0
+    assert main(["explain", str(article), "-g", str(my), "--assume-mt"]) == 0
     out = capsys.readouterr().out
     assert "overrides=['en/places:place-kashmir-cashmere']" in out
     assert "precedence='user file, specific domain over bundled, specific domain'" in out
@@ -114,12 +119,12 @@ def test_specific_domain_wins_over_a_general_one_whatever_the_order(tmp_path):
     marked = _write(tmp_path / "marked.toml", domain="desk", id="m", term="Kashmir state", extra="general = true")
     text = "A cashmere attack killed 25 tourists, India said."
     for files in ([general, specific], [specific, general], [marked, specific], [specific, marked]):
-        out = Cleaner(extra_glossaries=files, bundled=False).fix(text, "en").output
+        out = Cleaner(extra_glossaries=files, bundled=False, settings=MT).fix(text, "en").output
         assert out == text.replace("cashmere", "Kashmir region"), files
     # same level and generality: the file given first wins
     other = _write(tmp_path / "other.toml", domain="sport", id="o", term="Kashmir area")
-    assert "Kashmir area" in Cleaner(extra_glossaries=[other, specific], bundled=False).fix(text, "en").output
-    assert "Kashmir region" in Cleaner(extra_glossaries=[specific, other], bundled=False).fix(text, "en").output
+    assert "Kashmir area" in Cleaner(extra_glossaries=[other, specific], bundled=False, settings=MT).fix(text, "en").output
+    assert "Kashmir region" in Cleaner(extra_glossaries=[specific, other], bundled=False, settings=MT).fix(text, "en").output
 
 
 def test_folder_glossaries_rank_between_bundled_and_user_files(tmp_path):
@@ -128,8 +133,8 @@ def test_folder_glossaries_rank_between_bundled_and_user_files(tmp_path):
     _write(folder / "desk.toml", domain="desk", id="d", term="Kashmir valley")
     my = _write(tmp_path / "my.toml")
     text = "A cashmere attack killed 25 tourists, India said."
-    assert "Kashmir valley" in Cleaner(glossary_dirs=[tmp_path / "dir"]).fix(text, "en").output
-    assert "Kashmir region" in Cleaner(glossary_dirs=[tmp_path / "dir"], extra_glossaries=[my]).fix(text, "en").output
+    assert "Kashmir valley" in Cleaner(glossary_dirs=[tmp_path / "dir"], settings=MT).fix(text, "en").output
+    assert "Kashmir region" in Cleaner(glossary_dirs=[tmp_path / "dir"], extra_glossaries=[my], settings=MT).fix(text, "en").output
     ranks = Cleaner(glossary_dirs=[tmp_path / "dir"], extra_glossaries=[my]).pack("en").ranks
     assert (ranks["en/places:place-kashmir-cashmere"].priority < ranks["en/desk:d"].priority
             < ranks["en/newsroom:kashmir-region"].priority)
@@ -144,7 +149,7 @@ def corpus(tmp_path) -> tuple[Path, Path, Path]:
     news = tmp_path / "news"
     news.mkdir()
     (news / "a.txt").write_text("A cashmere attack killed 25 tourists, India said.\n\n"
-                                "Pakistan denied any cashmere link to the attack.\n", encoding="utf-8")
+                                "Pakistan denied any cashmere link to the attack and called for de -escalation.\n", encoding="utf-8")
     (news / "b.txt").write_text("India and Pakistan traded fire; a cashmere sweater shop burned.\n\n"
                                 "A cashmire attack, Pakistan said.\n", encoding="utf-8")
     clean = tmp_path / "clean"
@@ -155,7 +160,7 @@ def corpus(tmp_path) -> tuple[Path, Path, Path]:
 
 def test_coverage_hits_contexts_near_misses_and_false_positives(corpus):
     my, news, clean = corpus
-    report = coverage(Cleaner(extra_glossaries=[my], bundled=False), [news], [clean])
+    report = coverage(Cleaner(extra_glossaries=[my], bundled=False, settings=MT), [news], [clean])
     c = report.entries["en/newsroom:k"]
     assert (c.hits, c.edits, len(c.files)) == (2, 2, 1)
     assert c.licensed == {"require 'India'": 1, "require 'Pakistan'": 1}

@@ -12,8 +12,10 @@ import pytest
 from cleanup.cli import main
 
 
-ARTEFACT = "The missile strikes raised fears of a wider military climbing."
-FIXED = "The missile strikes raised fears of a wider military escalation."
+# Two artefacts: the second ("de -escalation") is the sign of machine translation that lets
+# the first, made of common words, be edited (see the README's "Precision").
+ARTEFACT = "The missile strikes raised fears of a wider military climbing, and officials called for de -escalation."
+FIXED = "The missile strikes raised fears of a wider military escalation, and officials called for de-escalation."
 
 
 def run(capsys, *args):
@@ -248,7 +250,7 @@ def test_untrusted_glossary_cannot_run_code_or_overflow(tmp_path, capsys):
     src = tmp_path / "a.txt"
     src.write_text("The alpha team won.\n", encoding="utf-8")
     out = tmp_path / "out.txt"
-    assert run(capsys, "fix", src, "-g", g, "-o", out, "--lang", "en")[0] == 0
+    assert run(capsys, "fix", src, "-g", g, "-o", out, "--lang", "en", "--assume-mt")[0] == 0
     assert not (tmp_path / "pwned").exists() and not Path("pwned").exists()
     assert "__import__" in out.read_text(encoding="utf-8")  # data, never evaluated
 

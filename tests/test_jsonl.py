@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from cleanup.cli import main
 from cleanup.jsonl import RecordError, parse_record, replace_text
 
-ARTEFACT = "The missile strikes raised fears of a wider military climbing."
-FIXED = "The missile strikes raised fears of a wider military escalation."
+ARTEFACT = "The missile strikes raised fears of a wider military climbing, and officials called for de -escalation."
+FIXED = "The missile strikes raised fears of a wider military escalation, and officials called for de-escalation."
 
 
 def run(capsys, *args):
@@ -74,7 +74,7 @@ def test_raw_line_separators_are_read_and_never_written(tmp_path, capsys):
     assert "\u2028".encode() not in data and "\u2029".encode() not in data
     assert data.count(b"\n") == 1
     record = json.loads(data)
-    assert record == {"note": "a\u2028b", "text": text.replace("climbing", "escalation")}
+    assert record == {"note": "a\u2028b", "text": FIXED + "\u2028Second\u0085line\u2029."}
     # The tool reads its own output back: nothing more to fix, the bytes stay.
     again = tmp_path / "again.jsonl"
     assert run(capsys, "fix", "--jsonl", out, "-o", again, "--lang", "en")[0] == 0

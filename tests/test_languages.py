@@ -9,10 +9,15 @@ import pytest
 
 from cleanup import Cleaner, GlossaryError
 from cleanup.morphology import MORPHOLOGIES, Morphology, get, register
+from cleanup.pipeline import Settings
+
+# Single sentences of MT output: artefacts of common words are edited without waiting for
+# other signs of machine translation (Settings.assume_mt; tests/test_corroboration.py tests the wait).
+MT = Settings(assume_mt=True)
 
 
-def test_english_replacement_takes_english_plurals(cleaner):
-    r = cleaner.fix("Residents said more hunting planes flew over Kashmir as the military clashes went on.", "en")
+def test_english_replacement_takes_english_plurals(mt_cleaner):
+    r = mt_cleaner.fix("Residents said more hunting planes flew over Kashmir as the military clashes went on.", "en")
     assert "fighter jets" in r.output
 
 
@@ -60,7 +65,7 @@ def test_french_plural_in_a_french_sentence(tmp_path):
         must_fire = ["Le Security Council se réunit."]
         must_not_fire = ["Le Conseil de sécurité se réunit."]
         '''), encoding="utf-8")
-    cleaner = Cleaner(extra_glossaries=[g], bundled=False)
+    cleaner = Cleaner(extra_glossaries=[g], bundled=False, settings=MT)
     r = cleaner.fix("Les Security Councils des deux pays se sont réunis lundi.", "fr")
     assert "Les Conseils de sécurité des deux pays" in r.output
     assert "sécurités" not in r.output
@@ -98,7 +103,7 @@ def _third_language(tmp_path, morphology="none"):
 
 
 def test_a_third_language_is_data_only(tmp_path):
-    cleaner = Cleaner(glossary_dirs=[_third_language(tmp_path)])
+    cleaner = Cleaner(glossary_dirs=[_third_language(tmp_path)], settings=MT)
     text = "Die Sicherheitsberatung der UNO tagte am Montag und die Lage ist nicht ruhig."
     assert cleaner.detect(text) == "de"
     assert cleaner.fix(text).output.startswith("Die Sicherheitsrat der UNO")
@@ -117,7 +122,7 @@ def test_a_third_language_with_its_own_registered_morphology(tmp_path):
             return term + "e"
 
     try:
-        cleaner = Cleaner(glossary_dirs=[_third_language(tmp_path, "test-german")])
+        cleaner = Cleaner(glossary_dirs=[_third_language(tmp_path, "test-german")], settings=MT)
         out = cleaner.fix("Die Sicherheitsberatungen der UNO tagten und die Lage ist nicht ruhig.").output
         assert out.startswith("Die Sicherheitsrate der UNO tagten")  # the component's plural
     finally:

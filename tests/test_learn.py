@@ -18,6 +18,11 @@ from cleanup.pipeline import Cleaner
 from cleanup.resources import bundled_dir
 
 from .conftest import SEED
+from cleanup.pipeline import Settings
+
+# Single sentences of MT output: artefacts of common words are edited without waiting for
+# other signs of machine translation (Settings.assume_mt; tests/test_corroboration.py tests the wait).
+MT = Settings(assume_mt=True)
 
 DATA = Path(__file__).parent / "data" / "review"
 
@@ -80,7 +85,7 @@ def test_learned_glossary_reproduces_the_editors(reviewed, tmp_path, capsys):
     assert "entry = 'en/core:escalation-climbing'" in learned and "fear" in learned  # one exclusion, 3 articles
     assert "must_not_fire" in learned and "term = 'Delanchón'" in learned
     # Its own examples pass (the whole suite runs in test_learned_glossary_passes_glossary_test).
-    learned_only = Cleaner(glossary_dirs=[mine])
+    learned_only = Cleaner(glossary_dirs=[mine], settings=MT)
     from cleanup.selftest import check_entry
 
     mine_entries = [e for e in learned_only.packs["en"].entries if str(e.path).startswith(str(mine))]
@@ -151,8 +156,8 @@ def test_amend_narrows_an_entry_of_another_file(tmp_path):
     path = _glossary(tmp_path, "[[amend]]\nentry = \"en/core:escalation-climbing\"\n"
                                "not_after = '^\\s*oil'\nmust_not_fire = [\"Military men fear climbing oil prices.\"]\n")
     text = "Military analysts fear climbing oil prices, and a wider military climbing."
-    assert Cleaner().fix(text).output.count("escalation") == 2
-    amended = Cleaner(extra_glossaries=[path])
+    assert Cleaner(settings=MT).fix(text).output.count("escalation") == 2
+    amended = Cleaner(extra_glossaries=[path], settings=MT)
     assert amended.fix(text).output == text.replace("military climbing", "military escalation")
     entry = amended.entry("en/core:escalation-climbing")
     assert entry.must_not_fire[-1] == "Military men fear climbing oil prices." and entry.where == f"{path}:5"

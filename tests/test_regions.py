@@ -10,6 +10,10 @@ from cleanup import Cleaner, Settings
 from cleanup.document import Document
 from cleanup.regions import foreign, quotes
 
+# Single sentences of MT output: artefacts of common words are edited without waiting for
+# other signs of machine translation (Settings.assume_mt; tests/test_corroboration.py tests the wait).
+MT = Settings(assume_mt=True)
+
 
 def test_a_word_level_fix_inside_a_quotation_is_a_flag(cleaner):
     text = '"We fear a military climbing," the minister said.'
@@ -21,7 +25,7 @@ def test_a_word_level_fix_inside_a_quotation_is_a_flag(cleaner):
 
 def test_edit_quotes_lets_the_fix_through():
     text = '"We fear a military climbing," the minister said.'
-    result = Cleaner(settings=Settings(edit_quotes=True)).fix(text, "en")
+    result = Cleaner(settings=Settings(assume_mt=True, edit_quotes=True)).fix(text, "en")
     assert result.output == '"We fear a military escalation," the minister said.'
 
 
@@ -33,12 +37,12 @@ def test_even_typography_inside_a_quotation_is_only_flagged(cleaner, text, fixed
     result = cleaner.fix(text, "en")
     assert result.output == text
     assert result.findings and all(f.action == "flag" for f in result.findings)
-    assert Cleaner(settings=Settings(edit_quotes=True)).fix(text, "en").output == fixed
+    assert Cleaner(settings=Settings(assume_mt=True, edit_quotes=True)).fix(text, "en").output == fixed
 
 
-def test_outside_the_quotation_the_fix_applies(cleaner):
+def test_outside_the_quotation_the_fix_applies(mt_cleaner):
     text = 'The military climbing continued, and "we are worried," he said.'
-    assert cleaner.fix(text, "en").output.startswith("The military escalation continued")
+    assert mt_cleaner.fix(text, "en").output.startswith("The military escalation continued")
 
 
 @pytest.mark.parametrize("text", [
@@ -46,8 +50,8 @@ def test_outside_the_quotation_the_fix_applies(cleaner):
     "L'OTAN face à la Russie : les alliés sont prêts à répondre. The military climbing continued in the north.",
     "L'OTAN face à la Russie : les alliés sont prêts à répondre.\nThe military climbing continued.",
 ])
-def test_a_french_passage_is_left_alone_and_the_english_around_it_is_fixed(cleaner, text):
-    result = cleaner.fix(text, "en")
+def test_a_french_passage_is_left_alone_and_the_english_around_it_is_fixed(mt_cleaner, text):
+    result = mt_cleaner.fix(text, "en")
     french = text.split(" The military")[0].split("\n")[0]
     assert result.output.startswith(french)  # not even the space before ':' changed
     assert "The military escalation continued" in result.output
@@ -69,7 +73,7 @@ def test_quotes_pair_within_a_paragraph_and_skip_apostrophes():
 @settings(max_examples=60, deadline=None)
 @given(st.text(max_size=200))
 def test_regions_never_crash_and_stay_inside_the_text(text):
-    cleaner = Cleaner()
+    cleaner = Cleaner(settings=MT)
     doc = Document(text)
     q = quotes(doc)
     for span, _ in foreign(doc, "en", cleaner.languages, q):

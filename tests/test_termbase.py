@@ -14,6 +14,11 @@ from cleanup.termbase import (GlossaryData, load_data, read_table, read_tbx, ter
                               write_table, write_tbx)
 
 from .conftest import ROOT
+from cleanup.pipeline import Settings
+
+# Single sentences of MT output: artefacts of common words are edited without waiting for
+# other signs of machine translation (Settings.assume_mt; tests/test_corroboration.py tests the wait).
+MT = Settings(assume_mt=True)
 
 TBX = ROOT / "tests" / "data" / "termbase" / "client.tbx"
 BUNDLED = ROOT / "glossaries"
@@ -60,11 +65,11 @@ def test_imported_forbidden_terms_fire_in_fix(tmp_path, capsys):
     article = tmp_path / "a.txt"
     article.write_text("The avocado for the minister asked for a delay.\n\n"
                        "The former Guard of the Seals was questioned.\n", encoding="utf-8")
-    result = Cleaner(glossary_dirs=[out]).fix(article.read_text(encoding="utf-8"), "en")
+    result = Cleaner(glossary_dirs=[out], settings=MT).fix(article.read_text(encoding="utf-8"), "en")
     assert result.output == ("The lawyer for the minister asked for a delay.\n\n"
                              "The former Justice Minister was questioned.\n")
     assert {e.entry for e in result.edits} == {"en/client:c102", "en/client:c103"}
-    fr = Cleaner(glossary_dirs=[out]).fix("Les deux camps ont accepté un cesser-le-feu de trois jours.", "fr")
+    fr = Cleaner(glossary_dirs=[out], settings=MT).fix("Les deux camps ont accepté un cesser-le-feu de trois jours.", "fr")
     assert fr.output == "Les deux camps ont accepté un cessez-le-feu de trois jours."
     # test and lint say which entries came without examples
     assert main(["glossary", "test", str(out / "en" / "client.toml"), "--no-bundled"]) == 0
@@ -144,7 +149,7 @@ def test_csv_import_of_a_client_sheet_marks_untested_entries(tmp_path, capsys):
     assert [e["id"] for e in data["entry"]] == ["kashmir-cashmere", "lawyer-avocado"]
     assert data["entry"][0]["wrong"] == ["cashmere", "cachemire"]
     assert all(e["untested"].startswith("imported from terms.csv (line") for e in data["entry"])
-    assert Cleaner(extra_glossaries=[out], bundled=False).fix("The avocado said so.", "en").output == "The lawyer said so."
+    assert Cleaner(extra_glossaries=[out], bundled=False, settings=MT).fix("The avocado said so.", "en").output == "The lawyer said so."
 
 
 @pytest.mark.parametrize(("text", "message"), [

@@ -58,6 +58,7 @@ MaxMb = Annotated[Optional[float], typer.Option("--max-mb", min=0.001, help="Ref
 Encoding = Annotated[Optional[str], typer.Option("--encoding", help="Input encoding, or 'auto' to detect it [default: utf-8].", show_default=False)]
 ColorOpt = Annotated[Optional[Color], typer.Option("--color", help="Colour diffs: auto (on a terminal), always, never.", show_default=False)]
 Mojibake = Annotated[Optional[bool], typer.Option("--fix-mojibake/--no-fix-mojibake", help="Repair mojibake (\"Ã©\" for \"é\") instead of only flagging it.", show_default=False)]
+AssumeMT = Annotated[Optional[bool], typer.Option("--assume-mt/--no-assume-mt", help="The input is machine-translated: edit artefacts made of common words even when nothing else in the article shows machine translation (default: flag them).", show_default=False)]
 EditQuotes = Annotated[Optional[bool], typer.Option("--edit-quotes/--no-edit-quotes", help="Edit inside quotations too (default: the speaker's words are flagged, not changed).", show_default=False)]
 Jsonl = Annotated[bool, typer.Option("--jsonl", help="Inputs are JSON Lines, one article per line in --text-field.")]
 TextField = Annotated[str, typer.Option("--text-field", help="With --jsonl, the field holding the article text.")]

@@ -82,6 +82,7 @@ def fix(
     max_mb: a.MaxMb = None,
     fix_mojibake: a.Mojibake = None,
     edit_quotes: a.EditQuotes = None,
+    assume_mt: a.AssumeMT = None,
     jsonl: a.Jsonl = False,
     text_field: a.TextField = "text",
     source: a.Source = None,
@@ -114,7 +115,7 @@ def fix(
     if sum(x is not None and x is not False for x in (output, output_dir, in_place or None)) > 1:
         raise UsageError("choose one of --output, --output-dir, --in-place")
     config = configure(ctx, lang=lang, glossary=glossary, glossary_dir=glossary_dir, bundled=bundled,
-                       skip=skip, only=only, encoding=encoding, max_mb=max_mb, fix_mojibake=fix_mojibake, edit_quotes=edit_quotes,
+                       skip=skip, only=only, encoding=encoding, max_mb=max_mb, fix_mojibake=fix_mojibake, edit_quotes=edit_quotes, assume_mt=assume_mt,
                        source_lang=source_lang, model=model, beam=beam, device=device,
                        retranslate_sentences=retranslate_sentences, color=color, jobs=jobs)
     items = runner.read_inputs(inputs or [], from_list, null, config.max_mb, glob or [], exclude or [])
@@ -180,6 +181,7 @@ def check(
     max_mb: a.MaxMb = None,
     fix_mojibake: a.Mojibake = None,
     edit_quotes: a.EditQuotes = None,
+    assume_mt: a.AssumeMT = None,
     jsonl: a.Jsonl = False,
     text_field: a.TextField = "text",
     from_list: a.FromList = None,
@@ -201,7 +203,7 @@ def check(
 
     config = configure(ctx, lang=lang, glossary=glossary, glossary_dir=glossary_dir, bundled=bundled,
                        skip=skip, only=only, encoding=encoding, max_mb=max_mb,
-                       fix_mojibake=fix_mojibake, edit_quotes=edit_quotes, jobs=jobs, color=color)
+                       fix_mojibake=fix_mojibake, edit_quotes=edit_quotes, assume_mt=assume_mt, jobs=jobs, color=color)
     items = runner.read_inputs(inputs or [], from_list, null, config.max_mb, glob or [], exclude or [])
     _check_batch_options(jsonl, id_field, config)
     job = Job(command="check", lang=config.lang, encoding=config.encoding, max_mb=config.max_mb,
@@ -225,6 +227,7 @@ def explain(
     max_mb: a.MaxMb = None,
     fix_mojibake: a.Mojibake = None,
     edit_quotes: a.EditQuotes = None,
+    assume_mt: a.AssumeMT = None,
     source: a.Source = None,
     source_lang: a.SourceLang = None,
     model: a.Model = None,
@@ -245,7 +248,7 @@ def explain(
         raise UsageError("--source goes with one input article")
     config = configure(ctx, lang=lang, glossary=glossary, glossary_dir=glossary_dir, bundled=bundled,
                        skip=skip, only=only, encoding=encoding, max_mb=max_mb, fix_mojibake=fix_mojibake,
-                       edit_quotes=edit_quotes, source_lang=source_lang, model=model, beam=beam, device=device,
+                       edit_quotes=edit_quotes, assume_mt=assume_mt, source_lang=source_lang, model=model, beam=beam, device=device,
                        retranslate_sentences=retranslate_sentences, color=color)
     if config.retranslate_sentences and source is None:
         raise UsageError("--retranslate-sentences needs --source")

@@ -73,6 +73,7 @@ def review(
     max_mb: a.MaxMb = None,
     fix_mojibake: a.Mojibake = None,
     edit_quotes: a.EditQuotes = None,
+    assume_mt: a.AssumeMT = None,
     source: a.Source = None,
     source_lang: a.SourceLang = None,
     model: a.Model = None,
@@ -87,7 +88,7 @@ def review(
 
     src, result, abbreviations, config = analyse(
         ctx, article, lang=lang, glossary=glossary, glossary_dir=glossary_dir, bundled=bundled, skip=skip,
-        only=only, encoding=encoding, max_mb=max_mb, fix_mojibake=fix_mojibake, edit_quotes=edit_quotes, source=source,
+        only=only, encoding=encoding, max_mb=max_mb, fix_mojibake=fix_mojibake, edit_quotes=edit_quotes, assume_mt=assume_mt, source=source,
         source_lang=source_lang, model=model, beam=beam, device=device,
         retranslate_sentences=retranslate_sentences, color=color)
     decisions_path = decisions or default_decisions_path(article)
@@ -134,6 +135,7 @@ def apply_(
     max_mb: a.MaxMb = None,
     fix_mojibake: a.Mojibake = None,
     edit_quotes: a.EditQuotes = None,
+    assume_mt: a.AssumeMT = None,
     source: a.Source = None,
     source_lang: a.SourceLang = None,
     model: a.Model = None,
@@ -151,7 +153,7 @@ def apply_(
     loaded = load_decisions(decisions_path)  # before any work: a bad file is exit 2, nothing written
     src, result, abbreviations, _ = analyse(
         ctx, article, lang=lang, glossary=glossary, glossary_dir=glossary_dir, bundled=bundled, skip=skip,
-        only=only, encoding=encoding, max_mb=max_mb, fix_mojibake=fix_mojibake, edit_quotes=edit_quotes, source=source,
+        only=only, encoding=encoding, max_mb=max_mb, fix_mojibake=fix_mojibake, edit_quotes=edit_quotes, assume_mt=assume_mt, source=source,
         source_lang=source_lang, model=model, beam=beam, device=device,
         retranslate_sentences=retranslate_sentences)
     items = review_items(result, abbreviations)

@@ -9,8 +9,11 @@ the entry's wrong form in its legitimate senses while meeting the entry's contex
 written to make it misfire) and ``artefacts`` (realistic MT sentences holding the artefact,
 each with the ``expected`` corrected text a careful editor would accept, or "flag" when the
 right correction depends on more than the entry can know). The score counts, per entry, a
-legitimate sentence edited ("edits legitimate text") and an artefact sentence corrected into
-something else than expected ("wrong correction"); tests/test_audit.py locks the figures.
+legitimate sentence edited ("edits legitimate text", the tool as it runs by default) and an
+artefact sentence corrected into something else than expected ("wrong correction", the tool
+told its input is machine-translated, ``--assume-mt``, so that every artefact is edited);
+``score ROUND --assume-mt`` also runs the legitimate sentences that way (the harder figure).
+tests/test_audit.py locks the figures.
 """
 
 from __future__ import annotations
@@ -54,7 +57,10 @@ def score(round_name: str, cleaner=None) -> dict:
     """Per-entry verdicts and totals for an audit file."""
     from cleanup import Cleaner
 
+    from cleanup.selftest import as_machine_translated
+
     cleaner = cleaner or Cleaner()
+    mt = as_machine_translated(cleaner)
     audit = json.loads((HERE / round_name / "audit.json").read_text(encoding="utf-8"))
     verdicts = []
     legit_total = legit_edited = 0
@@ -70,7 +76,7 @@ def score(round_name: str, cleaner=None) -> dict:
                 edited.append({"sentence": sentence, "output": result.output,
                                "by": sorted({e.entry or e.rule for e in result.edits})})
         for case in item.get("artefacts", []):
-            result = cleaner.fix(case["text"], lang)
+            result = mt.fix(case["text"], lang)  # an artefact sentence is MT output: no corroboration needed
             expected = case["expected"]
             if expected == "flag":
                 ok = not any(e.entry == key for e in result.edits)
@@ -99,7 +105,9 @@ if __name__ == "__main__":
         args = dict(zip(sys.argv[3::2], sys.argv[4::2]))
         print(sample(name, int(args.get("--seed", 2027)), int(args.get("--en", 70)), int(args.get("--fr", 50))))
     else:
-        report = score(name)
+        from cleanup import Cleaner, Settings
+
+        report = score(name, Cleaner(settings=Settings(assume_mt="--assume-mt" in sys.argv)))
         print(json.dumps(report["totals"], indent=1))
         for v in report["verdicts"]:
             for x in v["edited"]:

@@ -1,0 +1,94 @@
+"""Precision guards (README "Precision"): an artefact made of common words waits for a second
+sign of machine translation; names, titles and mentions are never rewritten; French agreement
+that cannot be established is a flag."""
+
+import pytest
+
+from cleanup import Cleaner
+from cleanup.cli import main
+from cleanup.pipeline import CORROBORATION, Settings, corroborate
+
+ALONE = "Fears of a wider military climbing grew after the missile strikes."
+
+
+def test_common_words_alone_are_a_flag_with_the_reason(cleaner):
+    result = cleaner.fix(ALONE, "en")
+    assert result.output == ALONE and not result.edits
+    (f,) = [f for f in result.findings if f.entry == "en/core:escalation-climbing"]
+    assert f.action == "flag" and f.evidence["uncorroborated"] is True and f.evidence["common_words"]
+    assert "no other sign of machine translation" in f.message and "--assume-mt" in f.message
+
+
+def test_a_rule_finding_elsewhere_corroborates(cleaner):
+    text = ALONE + " Officials called for de -escalation."
+    assert cleaner.fix(text, "en").output == (
+        "Fears of a wider military escalation grew after the missile strikes. Officials called for de-escalation.")
+
+
+def test_another_entry_corroborates_but_the_same_entry_twice_does_not(cleaner):
+    twice = "A military climbing began. The military climbing went on."
+    assert cleaner.fix(twice, "en").output == twice
+    other = ALONE + " The guard of the seals resigned."
+    assert cleaner.fix(other, "en").output == (
+        "Fears of a wider military escalation grew after the missile strikes. The Justice Minister resigned.")
+
+
+def test_a_rare_word_is_evident_by_itself(cleaner):
+    text = "The Kremlin said Brejnev had been wrong."
+    result = cleaner.fix(text, "en")
+    assert "Brezhnev" in result.output  # "brejnev" is in no English text
+
+
+def test_assume_mt_edits_at_once_library_cli_and_config(cleaner, tmp_path, capsys):
+    assert Cleaner(settings=Settings(assume_mt=True)).fix(ALONE, "en").output.count("escalation") == 1
+    article = tmp_path / "a.txt"
+    article.write_text(ALONE + "\n", encoding="utf-8")
+    assert main(["fix", str(article), "--lang", "en"]) == 0
+    assert capsys.readouterr().out == ALONE + "\n"
+    assert main(["fix", str(article), "--lang", "en", "--assume-mt"]) == 0
+    assert "military escalation" in capsys.readouterr().out
+    assert main(["check", str(article), "--lang", "en"]) == 1  # the flag is a finding
+    assert "flagged, not changed" in capsys.readouterr().out
+
+
+def test_corroborate_counts_distinct_spans_of_other_entries():
+    from cleanup.result import Finding
+
+    def finding(start, end, entry, common):
+        return Finding(start, end, rule="glossary", text="x", action="replace", kind="lexical", message="m",
+                       suggestion="y", entry=entry, evidence={"common_words": common} if common else {})
+
+    a = finding(0, 3, "en/x:a", True)
+    b = finding(10, 13, "en/x:a", False)  # the same entry again: not a second sign
+    assert corroborate([a, b])[0].action == "flag"
+    c = finding(20, 23, "en/x:c", False)
+    assert CORROBORATION == 1 and corroborate([a, c])[0].fixable
+
+
+@pytest.mark.parametrize("text", [
+    "The IIT Bombay campus reopened on Monday after the floods, and officials called for de -escalation.",
+    "The Bombay Stock Exchange fell 2%, and officials called for de -escalation.",
+    "He grew up in Damascus, Maryland, and officials called for de -escalation.",
+    "The film Cashmere won a prize, and officials called for de -escalation.",
+    "The name is spelt Brejnev in French, and officials called for de -escalation.",
+])
+def test_names_titles_and_mentions_are_not_rewritten(cleaner, text):
+    result = cleaner.fix(text, "en")
+    assert result.output == text.replace("de -escalation", "de-escalation")
+
+
+@pytest.mark.parametrize(("text", "fixed"), [
+    ("Le procès de paix est au point mort depuis 2014.", "Le processus de paix est au point mort depuis 2014."),
+    ("Des grèves aériennes israéliennes ont tué douze personnes.", "Des frappes aériennes israéliennes ont tué douze personnes."),
+    ("L'équipe légale a fait appel de la décision.", "L'équipe juridique a fait appel de la décision."),
+])
+def test_french_agreement_established_is_an_edit(mt_cleaner, text, fixed):
+    assert mt_cleaner.fix(text, "fr").output == fixed
+
+
+def test_french_participle_agreeing_with_the_old_noun_is_a_flag(mt_cleaner):
+    text = "La facture adoptée par le Sénat a été promulguée, puis elle a été contestée."
+    result = mt_cleaner.fix(text, "fr")
+    # "adoptée" follows the noun and is rewritten; a later participle is out of reach: a flag or
+    # a full agreement, never a half-agreed sentence
+    assert "projet de loi adoptée" not in result.output
