@@ -522,7 +522,7 @@ _TITLE_BEFORE = regex.compile(
     r"|navire|ship|vraquier|groupe|band)\s*(?:[«\"“‘':]\s*|(?-i:(?=\p{Lu})))$")
 _MENTION_AFTER = regex.compile(
     r"\s*[»\"”’']?\s*,?\s*\(?(?:(?:en|in)\s+(?:anglais|allemand|français|espagnol|italien|arabe|russe|néerlandais|portugais"
-    r"|English|French|German|Spanish|Italian|Arabic|Russian|Dutch|Portuguese)\b"
+    r"|English|French|German|Spanish|Italian|Arabic|Russian|Dutch|Portuguese)\b(?=\s*(?:[)\],.;:»\"”’']|$))"
     r"|(?:pour|chez)\s+les\s+(?:\p{L}+phones|Allemands|Anglais|Américains|Britanniques|Français|Néerlandais|Espagnols|Italiens|Russes)\b"
     r"|(?:is\s+)?the\s+(?:French|German|English|Spanish|Italian|Russian|local)\s+(?:name|word|spelling)\b"
     r"|(?:le|la)\s+nom\s+(?:allemand|anglais|français|espagnol|italien|russe|local)\b"

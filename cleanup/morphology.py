@@ -462,11 +462,13 @@ def _fr_agrees_with(word: str, old: tuple[str, str], new: tuple[str, str]) -> bo
 def _fr_later_agreement(rest: str, agrees, word: str) -> bool:
     """Whether a word of ``rest`` (the sentence after the replacement) matching the pattern
     ``word`` agrees with the old noun, by ``agrees``; a participle after "avoir" agrees with no
-    subject, a word after a determiner is another noun."""
+    subject, a word after a determiner is another noun, and the word after that its adjective."""
     for m in regex.finditer(r"(?<![\p{L}’'])(" + word + r")(?![\p{L}])", rest):
-        before = regex.findall(r"[\p{L}’']+", rest[: m.start()])[-1:]
-        if before and (before[0].casefold() in _FR_AVOIR or before[0].casefold() in _FR_DET):
+        before = [w.casefold().replace("'", "’") for w in regex.findall(r"\p{L}+[’']?", rest[: m.start()])[-2:]]
+        if before and (before[-1] in _FR_AVOIR or before[-1] in _FR_DET):
             continue
+        if len(before) == 2 and before[0] in _FR_DET and not regex.search(r"[^\p{L}\s]\s*$", rest[: m.start()]):
+            continue  # "un géant européen": the adjective of another noun
         if agrees(m.group(1)):
             return True
     return False
