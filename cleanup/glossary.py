@@ -17,6 +17,11 @@ Format (see README, "Glossary format")::
     must_not_fire = ["climbing the mountain"]
 
 Errors name the file and the line of the offending ``[[entry]]``.
+
+Fixing must settle: an entry whose term holds its own wrong form (``frobnicator`` ->
+``frobnicator unit``) would fire again on its own output, and entries that rewrite each other
+(``A`` -> ``B``, ``B`` -> ``A``) undo each other; both are load errors unless a guard stops
+the second firing (see ``rewrite_blocked``).
 """
 
 from __future__ import annotations
@@ -25,12 +30,17 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import regex
 
 from .datafile import check_keys, compile_regex, parse_toml, read_bytes
 from .document import WORD_RE, normalize_token
 from .errors import GlossaryError
+from .language import REGEX_TIMEOUT
+
+if TYPE_CHECKING:
+    from .morphology import Morphology
 
 ACTIONS = ("replace", "flag", "retranslate")
 SCOPES = ("sentence", "paragraph", "document")
@@ -178,7 +188,7 @@ def _parse_entry(item: dict, lang: str, domain: str, path: Path, line: int) -> E
         src = _string(item, name, where)
         return compile_regex(path, src, name, line) if src else None
 
-    return Entry(
+    entry = Entry(
         key=f"{lang}/{domain}:{eid}",
         id=eid,
         term=term,
@@ -203,6 +213,183 @@ def _parse_entry(item: dict, lang: str, domain: str, path: Path, line: int) -> E
         path=path,
         line=line,
     )
+    _check_self_rewrite(entry)
+    return entry
+
+
+def _check_self_rewrite(entry: Entry) -> None:
+    """GlossaryError when the entry would fire again on its own replacement: its term holds
+    one of its wrong forms (or matches its pattern) and no guard stops it there."""
+    if entry.action != "replace" or "{" in entry.term:
+        return
+    spans = [(w, span) for w in entry.wrong for span in _occurrences(entry.term, w, entry.case_exact)]
+    if entry.pattern is not None:
+        try:
+            spans += [(entry.pattern.pattern, m.span())
+                      for m in entry.pattern.finditer(entry.term, timeout=REGEX_TIMEOUT) if m.end() > m.start()]
+        except TimeoutError:
+            pass  # the matcher skips such a pattern at run time
+    for form, (a, b) in spans:
+        if rewrite_blocked(entry, entry.term, a, b):
+            continue
+        before, after = entry.term[:a].strip(), entry.term[b:].strip()
+        if after:
+            hint = f"e.g. not_after = '^\\s*{regex.escape(after)}'"
+        elif before:
+            hint = f"e.g. not_before = '{regex.escape(before)}\\s*$'"
+        else:
+            hint = "or remove the form"
+        raise GlossaryError(f"{entry.where}: term {entry.term!r} holds its own wrong form {form!r}, "
+                            "so every fix would fire again on its own output; add a guard that the "
+                            f"term's own words fail, {hint}")
+
+
+def _occurrences(text: str, form: str, case_exact: bool) -> list[tuple[int, int]]:
+    """Character spans of ``text`` where the words of ``form`` occur, word for word
+    (normalised as the matcher does, or exactly for case-exact entries)."""
+    key = (lambda w: w) if case_exact else normalize_token
+    words = [(m.start(), m.end(), key(m.group())) for m in WORD_RE.finditer(text)]
+    want = [key(w) for w in WORD_RE.findall(form)]
+    n = len(want)
+    return [(words[i][0], words[i + n - 1][1]) for i in range(len(words) - n + 1)
+            if n and [w[2] for w in words[i:i + n]] == want]
+
+
+def rewrite_blocked(entry: Entry, text: str, a: int, b: int) -> bool:
+    """True when a guard of ``entry`` stops it from firing at ``text[a:b]``, judged on
+    ``text`` alone (a replacement that ``entry`` would see): a ``forbid`` item in ``text``;
+    ``not_before``/``not_after`` matching the words of ``text`` before/after the span;
+    ``before``/``after`` failing on them."""
+    if entry.forbid and _mentions(entry.forbid, text):
+        return True
+    before, after = text[:a], text[b:]
+    try:
+        if before and entry.not_before and entry.not_before.search(before, timeout=REGEX_TIMEOUT):
+            return True
+        if after and entry.not_after and entry.not_after.search(after, timeout=REGEX_TIMEOUT):
+            return True
+        if before and entry.before and not entry.before.search(before, timeout=REGEX_TIMEOUT):
+            return True
+        if after and entry.after and not entry.after.search(after, timeout=REGEX_TIMEOUT):
+            return True
+    except TimeoutError:
+        return False
+    return False
+
+
+def _mentions(items: tuple[str, ...], text: str) -> bool:
+    """True when one of ``items`` (word, prefix*, phrase) is in ``text`` (matcher's rules)."""
+    norms = [normalize_token(w) for w in WORD_RE.findall(text)]
+    joined = " " + " ".join(norms) + " "
+    for item in items:
+        if item.endswith("*"):
+            stem = normalize_token(item[:-1])
+            if any(w.startswith(stem) for w in norms):
+                return True
+        else:
+            words = [normalize_token(w) for w in WORD_RE.findall(item)]
+            if words and " " + " ".join(words) + " " in joined:
+                return True
+    return False
+
+
+MAX_REWRITES = 10  # a term rewritten more often than this by the entries never settles
+
+
+def check_rewrites(entries: list[Entry], morphology: "Morphology") -> None:
+    """GlossaryError naming file:line when the entries of one language would rewrite a term
+    again and again: A -> B and B -> A (or longer cycles), a term that grows, a guard that
+    another entry's edit removes.
+
+    Each replacement term is fixed pass after pass the way the fixer would: wrong forms word
+    for word, plurals included, overlaps resolved longest first, guards judged on the text
+    itself (see rewrite_blocked, _exclusive). A text that comes back, or is still changing
+    after MAX_REWRITES passes, is an error. Not covered: loops that need the words around a
+    term (a wrong form straddling its edge), and patterns (checked against their own term
+    only, see _check_self_rewrite). Run once all entries of a language are loaded."""
+    replacing = [e for e in entries if e.action == "replace" and e.wrong]
+    by_first: dict[str, list[Form]] = {}  # forms by their first word
+    for e in replacing:
+        for w in e.wrong:
+            words = tuple(WORD_RE.findall(w))
+            norms = tuple(normalize_token(t) for t in words)
+            if norms:
+                by_first.setdefault(norms[0], []).append((e, norms, words))
+    for forms in by_first.values():
+        forms.sort(key=lambda f: -len(f[1]))  # longest form first, as the matcher does
+    for x in replacing:
+        steps = _rewrites(x, by_first, morphology) if "{" not in x.term else []
+        if steps:
+            shown = " -> ".join(f"{text!r} ({e.key}, {e.where})" for e, text in steps[:4])
+            raise GlossaryError(
+                f"{x.where}: the term {x.term!r} of {x.key!r} never settles: entries rewrite it "
+                f"again and again: {x.term!r} -> {shown}{' ...' if len(steps) > 4 else ''}; "
+                "remove one or add a guard (not_before, not_after, forbid) that the rewritten "
+                "words fail")
+
+
+Form = tuple[Entry, tuple[str, ...], tuple[str, ...]]  # entry, normalised words, words
+
+
+def _rewrites(x: Entry, by_first: dict, morph: "Morphology") -> list[tuple[Entry, str]]:
+    """The passes over ``x.term``: (an entry that fired, the new text) when they do not
+    settle, else []. Each pass makes every edit the fixer would make."""
+    text = x.term
+    seen, steps = {text}, []
+    while True:
+        edits = _pass(text, x, by_first, morph)
+        if not edits:
+            return []
+        for _, a, b, new in reversed(edits):  # from the end: the spans before stay valid
+            text = text[:a] + new + text[b:]
+        steps.append((edits[0][0], text))
+        if text in seen or len(steps) > MAX_REWRITES:
+            return steps
+        seen.add(text)
+
+
+def _pass(text: str, x: Entry, by_first: dict, morph: "Morphology") -> list[tuple[Entry, int, int, str]]:
+    """The non-overlapping edits one fixing pass makes in ``text`` (entries no guard stops),
+    in text order: (entry, start, end, replacement: the term, pluralised for a plural match)."""
+    found = list(WORD_RE.finditer(text))
+    words = tuple(m.group() for m in found)
+    norms = tuple(normalize_token(w) for w in words)
+    matches = []
+    for i, norm in enumerate(norms):
+        candidates = list(by_first.get(norm, ()))
+        candidates += [c for stem, _ in morph.stems(norm) for c in by_first.get(stem, ()) if len(c[1]) == 1]
+        for y, form, exact in candidates:
+            n = len(form)
+            if i + n > len(norms) or norms[i:i + n - 1] != form[:-1]:
+                continue
+            new = y.term
+            if norms[i + n - 1] != form[-1]:
+                if not (y.plural and not y.case_exact and morph.pluralizable(y.term)
+                        and morph.plural_suffix(norms[i + n - 1], form[-1])):
+                    continue
+                new = morph.pluralize(y.term)
+            if y.case_exact and words[i:i + n] != exact:
+                continue
+            a, b = found[i].start(), found[i + n - 1].end()
+            if text[a:b] != new and not _exclusive(x, y) and not rewrite_blocked(y, text, a, b):
+                matches.append((y, a, b, new))
+    chosen: list[tuple[Entry, int, int, str]] = []
+    for m in sorted(matches, key=lambda m: (m[1] - m[2], m[1])):  # stable: first found wins ties
+        if all(m[2] <= c[1] or c[2] <= m[1] for c in chosen):
+            chosen.append(m)
+    return sorted(chosen, key=lambda m: m[1])
+
+
+def _exclusive(x: Entry, y: Entry) -> bool:
+    """True when ``y`` cannot fire where ``x`` did: x needs a word that y forbids in a scope
+    at least as large, or y needs a word that x forbids in a scope no larger (a UK-only and
+    a non-UK entry may rewrite each other's terms)."""
+    rank = {s: k for k, s in enumerate(SCOPES)}
+    if (x.require and set(x.require) <= set(y.forbid) and rank[y.scope] >= rank[x.scope]
+            and not any(_mentions(x.require, w) for w in x.wrong)):  # the context survives x's edit
+        return True
+    return (bool(y.require) and set(y.require) <= set(x.forbid) and rank[y.scope] <= rank[x.scope]
+            and not _mentions(y.require, x.term))  # x's edit does not bring y's context in
 
 
 def _string(item: dict, key: str, where: str, required: bool = False) -> str:

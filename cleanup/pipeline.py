@@ -21,7 +21,7 @@ from .detectors import DETECTORS, Context
 from .document import Document
 from .errors import GlossaryError, ModelError, UsageError
 from .fixer import build_edits
-from .glossary import Entry, Glossary, load_glossary
+from .glossary import Entry, Glossary, check_rewrites, load_glossary
 from .language import Language, detect_language, load_language
 from .matcher import GlossaryIndex
 from .resources import bundled_dir, display_path
@@ -83,6 +83,7 @@ class LanguagePack:
                     raise GlossaryError(f"{entry.where}: entry {entry.key!r} already defined at "
                                         f"{seen[entry.key].where}")
                 seen[entry.key] = entry
+        check_rewrites(list(seen.values()), self.language.morphology)  # needs every entry
         return out
 
     @property
