@@ -9,7 +9,6 @@ before any text is processed.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -19,7 +18,7 @@ import pytest
 from cleanup import models
 from cleanup.cli import main
 from cleanup.errors import ModelError
-from cleanup.models import add_model, detect_layout, extract_zip, models_dir, resolve_model
+from cleanup.models import add_model, detect_layout, extract_zip, resolve_model
 
 DATA = Path(__file__).parent / "data"
 MT = DATA / "e2e" / "mt.en.txt"
