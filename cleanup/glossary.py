@@ -294,19 +294,23 @@ def _mentions(items: tuple[str, ...], text: str) -> bool:
 
 
 MAX_REWRITES = 10  # a term rewritten more often than this by the entries never settles
+MAX_STATES = 200  # texts explored per term: the bound of the search below
+MAX_UNSURE = 4  # matches per pass whose firing depends on the unknown context, tried both ways
 
 
 def check_rewrites(entries: list[Entry], morphology: "Morphology") -> None:
-    """GlossaryError naming file:line when the entries of one language would rewrite a term
+    """GlossaryError naming file:line when the entries of one language could rewrite a term
     again and again: A -> B and B -> A (or longer cycles), a term that grows, a guard that
     another entry's edit removes.
 
     Each replacement term is fixed pass after pass the way the fixer would: wrong forms word
     for word, plurals included, overlaps resolved longest first, guards judged on the text
-    itself (see rewrite_blocked, _exclusive). A text that comes back, or is still changing
-    after MAX_REWRITES passes, is an error. Not covered: loops that need the words around a
-    term (a wrong form straddling its edge), and patterns (checked against their own term
-    only, see _check_self_rewrite). Run once all entries of a language are loaded."""
+    itself (see rewrite_blocked, _exclusive). A match whose guards need the words around the
+    term (``require``, ``forbid``, ``before`` at its start...) may fire or not: both are
+    tried. A text that comes back, or is still changing after MAX_REWRITES passes, is an
+    error. Not covered: loops that need the words around a term (a wrong form straddling its
+    edge), and patterns (checked against their own term only, see _check_self_rewrite). Run
+    once all entries of a language are loaded."""
     replacing = [e for e in entries if e.action == "replace" and e.wrong]
     by_first: dict[str, list[Form]] = {}  # forms by their first word
     for e in replacing:
@@ -317,8 +321,17 @@ def check_rewrites(entries: list[Entry], morphology: "Morphology") -> None:
                 by_first.setdefault(norms[0], []).append((e, norms, words))
     for forms in by_first.values():
         forms.sort(key=lambda f: -len(f[1]))  # longest form first, as the matcher does
+    exact = any(e.case_exact for e in replacing)
     for x in replacing:
-        steps = _rewrites(x, by_first, morphology) if "{" not in x.term else []
+        norms = [normalize_token(w) for w in WORD_RE.findall(x.term)]
+        if "{" in x.term or not any(n in by_first or any(stem in by_first for stem, _ in morphology.stems(n))
+                                    for n in norms):
+            continue  # a template, or no wrong form can start in this term
+        # The term takes the case of the text it replaced: a case-exact form may see any of these.
+        starts = {x.term: None}
+        if exact:
+            starts.update((morphology.adapt_case(x.term, like), None) for like in ("Aa", "Aa Aa", "AAAA"))
+        steps = next((s for start in starts if (s := _rewrites(x, start, by_first, morphology))), [])
         if steps:
             shown = " -> ".join(f"{text!r} ({e.key}, {e.where})" for e, text in steps[:4])
             raise GlossaryError(
@@ -329,32 +342,55 @@ def check_rewrites(entries: list[Entry], morphology: "Morphology") -> None:
 
 
 Form = tuple[Entry, tuple[str, ...], tuple[str, ...]]  # entry, normalised words, words
+Match = tuple[Entry, int, int, str]  # entry, start, end, replacement
 
 
-def _rewrites(x: Entry, by_first: dict, morph: "Morphology") -> list[tuple[Entry, str]]:
-    """The passes over ``x.term``: (an entry that fired, the new text) when they do not
-    settle, else []. Each pass makes every edit the fixer would make."""
-    text = x.term
-    seen, steps = {text}, []
-    while True:
-        edits = _pass(text, x, by_first, morph)
-        if not edits:
-            return []
-        for _, a, b, new in reversed(edits):  # from the end: the spans before stay valid
-            text = text[:a] + new + text[b:]
-        steps.append((edits[0][0], text))
-        if text in seen or len(steps) > MAX_REWRITES:
-            return steps
-        seen.add(text)
+def _rewrites(x: Entry, start: str, by_first: dict, morph: "Morphology") -> list[tuple[Entry, str]]:
+    """A sequence of passes over ``start`` (x's term) that does not settle, as (an entry that
+    fired, the new text) steps, or [] when every way of fixing it settles (depth first, at
+    most MAX_STATES texts)."""
+    budget = MAX_STATES
+
+    def walk(text: str, path: list[tuple[Entry, str]], seen: frozenset[str]) -> list[tuple[Entry, str]]:
+        nonlocal budget
+        budget -= 1
+        for y, new in _passes(text, x, by_first, morph):
+            steps = [*path, (y, new)]
+            if new in seen or len(steps) > MAX_REWRITES:
+                return steps
+            if budget > 0 and (found := walk(new, steps, seen | {new})):
+                return found
+        return []
+
+    return walk(start, [], frozenset({start}))
 
 
-def _pass(text: str, x: Entry, by_first: dict, morph: "Morphology") -> list[tuple[Entry, int, int, str]]:
-    """The non-overlapping edits one fixing pass makes in ``text`` (entries no guard stops),
-    in text order: (entry, start, end, replacement: the term, pluralised for a plural match)."""
+def _passes(text: str, x: Entry, by_first: dict, morph: "Morphology") -> list[tuple[Entry, str]]:
+    """The texts one fixing pass can make of ``text`` (with an entry that fired): every
+    choice of the matches whose firing depends on the unknown context."""
+    sure, unsure = _matches(text, x, by_first, morph)
+    out: dict[str, Entry] = {}
+    for mask in range(1 << min(len(unsure), MAX_UNSURE)):
+        chosen = sure + [m for k, m in enumerate(unsure) if k >= MAX_UNSURE or mask >> k & 1]
+        edits = _resolve(chosen)
+        if edits:
+            new = text
+            for _, a, b, rep in reversed(edits):  # from the end: the spans before stay valid
+                new = new[:a] + rep + new[b:]
+            out.setdefault(new, edits[0][0])
+    return [(y, new) for new, y in out.items()]
+
+
+def _matches(text: str, x: Entry, by_first: dict, morph: "Morphology") -> tuple[list[Match], list[Match]]:
+    """The wrong forms in ``text`` whose entry no guard stops: those sure to fire, and those
+    whose guards need words outside ``text`` (a word required or forbidden in the scope, a
+    before/after condition at the edge of ``text``). Replacements are the term, pluralised for
+    a plural match, in the case of the words it replaces (as the matcher makes them)."""
     found = list(WORD_RE.finditer(text))
     words = tuple(m.group() for m in found)
     norms = tuple(normalize_token(w) for w in words)
-    matches = []
+    sure: list[Match] = []
+    unsure: list[Match] = []
     for i, norm in enumerate(norms):
         candidates = list(by_first.get(norm, ()))
         candidates += [c for stem, _ in morph.stems(norm) for c in by_first.get(stem, ()) if len(c[1]) == 1]
@@ -371,9 +407,19 @@ def _pass(text: str, x: Entry, by_first: dict, morph: "Morphology") -> list[tupl
             if y.case_exact and words[i:i + n] != exact:
                 continue
             a, b = found[i].start(), found[i + n - 1].end()
-            if text[a:b] != new and not _exclusive(x, y) and not rewrite_blocked(y, text, a, b):
-                matches.append((y, a, b, new))
-    chosen: list[tuple[Entry, int, int, str]] = []
+            new = morph.adapt_case(new, text[a:b])
+            if text[a:b] == new or _exclusive(x, y) or rewrite_blocked(y, text, a, b):
+                continue
+            outside = y is not x and (  # x fired here already: its own context holds
+                (y.require and not _mentions(y.require, text)) or y.forbid
+                or (a == 0 and (y.before or y.not_before)) or (b == len(text) and (y.after or y.not_after)))
+            (unsure if outside else sure).append((y, a, b, new))
+    return sure, unsure
+
+
+def _resolve(matches: list[Match]) -> list[Match]:
+    """Non-overlapping matches as the fixer keeps them (longest first), in text order."""
+    chosen: list[Match] = []
     for m in sorted(matches, key=lambda m: (m[1] - m[2], m[1])):  # stable: first found wins ties
         if all(m[2] <= c[1] or c[2] <= m[1] for c in chosen):
             chosen.append(m)

@@ -121,6 +121,21 @@ def test_a_guard_removed_by_another_entry_is_refused(tmp_path):
     assert fixed_twice([alone], "Start alpha end.")[1] == "Start alpha delta end."
 
 
+@pytest.mark.parametrize("case", ["tie-decided-by-context", "case-taken-from-the-text"])
+def test_loops_found_by_the_property_test_are_refused(tmp_path, case):
+    entries = {
+        # Two entries for "alpha": which one fires depends on the words before the term.
+        "tie-decided-by-context": [entry("e0", "beta", "alpha", before=r"delta\s*$"),
+                                   entry("e1", "alphas beta", "alpha")],
+        # "beta alpha" replacing "Beta" becomes "Beta alpha": the case-exact form again.
+        "case-taken-from-the-text": [entry("e0", "Beta", "gamma"),
+                                     entry("e1", "beta alpha", "Beta", case="exact")],
+    }[case]
+    g = write(tmp_path, "g.toml", *entries)
+    with pytest.raises(GlossaryError, match="never settles"):
+        Cleaner(bundled=False, extra_glossaries=[g]).packs["en"].glossaries
+
+
 def test_entries_for_exclusive_contexts_may_rewrite_each_other(tmp_path):
     uk = ["Britain", "British", "London"]
     g = write(tmp_path, "titles.toml",
