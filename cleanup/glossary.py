@@ -20,8 +20,8 @@ Errors name the file and the line of the offending ``[[entry]]``.
 
 Fixing must settle: an entry whose term holds its own wrong form (``frobnicator`` ->
 ``frobnicator unit``) would fire again on its own output, and entries that rewrite each other
-(``A`` -> ``B``, ``B`` -> ``A``) undo each other; both are load errors unless a guard stops
-the second firing (see ``rewrite_blocked``).
+(``A`` -> ``B``, ``B`` -> ``A``) undo each other; both are errors when a language's glossaries
+are loaded (``check_rewrites``, which needs them all) unless a guard stops the second firing.
 """
 
 from __future__ import annotations
@@ -188,7 +188,7 @@ def _parse_entry(item: dict, lang: str, domain: str, path: Path, line: int) -> E
         src = _string(item, name, where)
         return compile_regex(path, src, name, line) if src else None
 
-    entry = Entry(
+    return Entry(
         key=f"{lang}/{domain}:{eid}",
         id=eid,
         term=term,
@@ -213,8 +213,6 @@ def _parse_entry(item: dict, lang: str, domain: str, path: Path, line: int) -> E
         path=path,
         line=line,
     )
-    _check_self_rewrite(entry)
-    return entry
 
 
 def _check_self_rewrite(entry: Entry) -> None:
@@ -230,8 +228,8 @@ def _check_self_rewrite(entry: Entry) -> None:
         except TimeoutError:
             pass  # the matcher skips such a pattern at run time
     for form, (a, b) in spans:
-        if rewrite_blocked(entry, entry.term, a, b):
-            continue
+        if (a, b) == (0, len(entry.term)) or rewrite_blocked(entry, entry.term, a, b):
+            continue  # the whole term: the replacement is the text itself, nothing changes
         before, after = entry.term[:a].strip(), entry.term[b:].strip()
         if after:
             hint = f"e.g. not_after = '^\\s*{regex.escape(after)}'"
@@ -311,6 +309,8 @@ def check_rewrites(entries: list[Entry], morphology: "Morphology") -> None:
     error. Not covered: loops that need the words around a term (a wrong form straddling its
     edge), and patterns (checked against their own term only, see _check_self_rewrite). Run
     once all entries of a language are loaded."""
+    for e in entries:
+        _check_self_rewrite(e)  # the clearest message for the simplest case
     replacing = [e for e in entries if e.action == "replace" and e.wrong]
     by_first: dict[str, list[Form]] = {}  # forms by their first word
     for e in replacing:
