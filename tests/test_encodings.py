@@ -72,7 +72,8 @@ def test_utf8_sig_does_not_add_a_bom(tmp_path, capsys):
 def test_codecs_that_are_not_text_encodings_are_refused(tmp_path, capsys, name):
     code, out, err = fix_to_file(capsys, tmp_path, ARTEFACT.encode(), "--encoding", name)
     assert code == 2 and out is None
-    assert err == f"cleanup: error: {name!r} is not a known text encoding\n"
+    assert err.startswith("cleanup: error: ") and err.count("\n") == 1
+    assert err.endswith(f"{name!r} is not a known text encoding\n")
 
 
 def test_encoding_that_does_not_give_the_bytes_back_is_refused(tmp_path, capsys):
@@ -94,7 +95,7 @@ def test_text_the_encoding_cannot_hold_is_an_error_that_changes_nothing(tmp_path
     args = ["-o", out] if mode == "output" else ["--in-place", "--backup", ".orig"]
     code, _, err = run(capsys, "fix", src, "--encoding", "latin-1", "--lang", "fr", *args)
     assert code == 2
-    assert err.startswith(f"cleanup: error: {src}:2:") and err.count("\n") == 1
+    assert err.startswith("cleanup: error: ") and f"{src}:2:" in err and err.count("\n") == 1
     assert "U+2019" in err and "nothing written" in err
     assert src.read_bytes() == data
     assert sorted(p.name for p in tmp_path.iterdir()) == ["latin1.txt"]

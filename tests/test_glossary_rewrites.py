@@ -61,7 +61,8 @@ def test_term_holding_its_own_wrong_form_is_refused_with_file_and_line(tmp_path,
                  ["glossary", "test"]):
         code, out, err = run(capsys, *args, "--no-bundled", "-g", g)
         assert code == 2 and out == "" and err.count("\n") == 1
-        assert err.startswith(f"cleanup: error: {g}:5:") and "not_after = '^\\s*unit'" in err
+        assert err.startswith("cleanup: error: ") and f"{g}:5: term" in err  # the input may be named first
+        assert "not_after = '^\\s*unit'" in err
     assert not (tmp_path / "out.txt").exists()
 
 
@@ -113,7 +114,7 @@ def test_entries_rewriting_each_other_are_refused(tmp_path, capsys):
     for args in (["check", src], ["fix", "--check", src], ["fix", src]):  # the issue: 1 vs 0 before
         code, out, err = run(capsys, *args, "--no-bundled", "-g", g)
         assert code == 2 and out == "" and err.count("\n") == 1
-        assert err.startswith(f"cleanup: error: {g}:5: the term 'gizmo'")
+        assert err.startswith("cleanup: error: ") and f"{g}:5: the term 'gizmo'" in err
         assert f"en/user:b-a, {g}:12" in err and f"en/user:a-b, {g}:5" in err
 
 
@@ -229,7 +230,7 @@ def test_odd_glossary_shapes_are_one_line_errors(tmp_path, capsys, case):
     src.write_text("The frobnicator broke.\n", encoding="utf-8")
     code, out, err = run(capsys, "fix", src, "-g", g, "-o", tmp_path / "out.txt")
     assert code == 2 and out == "" and err.count("\n") == 1
-    assert err.startswith(f"cleanup: error: {g}") and message in err, err
+    assert err.startswith("cleanup: error: ") and f"{g}:" in err and message in err, err
     assert not (tmp_path / "out.txt").exists()
 
 
@@ -257,7 +258,7 @@ def test_eval_over_odd_gold_files(tmp_path, capsys, case):
     gold.write_bytes(content if isinstance(content, bytes) else content.encode())
     code, out, err = run(capsys, "eval", tmp_path / "set")
     assert code == 2 and out == "" and err.count("\n") == 1
-    assert err.startswith(f"cleanup: error: {gold}") and message in err, err
+    assert err.startswith("cleanup: error: ") and str(gold) in err and message in err, err
 
 
 def test_eval_finds_gold_files_in_nested_folders_and_huge_n(tmp_path, capsys):
