@@ -11,7 +11,7 @@ _EXPORTS = {
     "Cleaner": "pipeline", "Settings": "pipeline", "Span": "result", "OffsetMap": "result",
     "Result": "result", "Finding": "result", "Edit": "result", "apply_edits": "result",
     "CleanupError": "errors", "GlossaryError": "errors", "InputError": "errors",
-    "ModelError": "errors", "UsageError": "errors",
+    "ModelError": "errors", "OutputError": "errors", "UsageError": "errors",
 }
 __all__ = [*_EXPORTS, "__version__"]
 

@@ -11,20 +11,16 @@ from pathlib import Path
 import regex
 
 from .errors import GlossaryError
+from .textio import read_limited
 
 MAX_DATA_BYTES = 64 * 1024 * 1024  # a data file larger than this is refused, never read whole
 
 
 def read_bytes(path: Path, error: type[Exception] = GlossaryError) -> bytes:
-    """The bytes of a data file, read in bounded chunks (a device or FIFO cannot flood memory)."""
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_DATA_BYTES + 1)
-    except OSError as exc:
-        raise error(f"{path}: cannot read: {exc.strerror or exc}") from None
-    if len(data) > MAX_DATA_BYTES:
-        raise error(f"{path}: over the {MAX_DATA_BYTES // (1024 * 1024)} MB limit for data files")
-    return data
+    """The bytes of a data file, read in bounded chunks: a device stops at the limit, a FIFO
+    with no writer is an error at once (see cleanup.textio.read_limited)."""
+    limit = f"the {MAX_DATA_BYTES // (1024 * 1024)} MB limit for data files"
+    return read_limited(path, MAX_DATA_BYTES, limit, error)
 
 
 def parse_toml(raw: bytes, path: Path, error: type[Exception] = GlossaryError) -> tuple[dict, str]:

@@ -9,6 +9,11 @@ class InputError(CleanupError):
     """Unreadable or invalid input file."""
 
 
+class OutputError(CleanupError):
+    """A target that cannot be written (disk full, special file, owner that cannot be kept,
+    text the file's encoding cannot hold); nothing was changed."""
+
+
 class GlossaryError(CleanupError):
     """A glossary or language file that cannot be loaded."""
 

@@ -11,6 +11,7 @@ that overlaps no annotation is a *stray* (reported per 1,000 words).
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,7 @@ from .document import WORD_RE
 from .errors import InputError
 from .pipeline import Cleaner
 from .result import Edit, Finding, OffsetMap, Span
-from .textio import read_source
+from .textio import display, read_limited, read_source
 
 
 @dataclass
@@ -127,28 +128,56 @@ class Score:
         return bool(t["false_edits"] or t["wrong_fixes"])
 
 
+MAX_GOLD_BYTES = 64 * 1024 * 1024
+
+
 def load_gold(path: Path) -> dict[str, list[Annotation]]:
+    """The annotations of a gold file, checked: ``{"NAME.txt": [{"wrong": str, "n": int >= 1,
+    "accept": [str, ...], "kind": str}, ...]}``, NAME a file in the gold file's folder or
+    below; InputError naming the file otherwise."""
+    raw = read_limited(path, MAX_GOLD_BYTES, f"the {MAX_GOLD_BYTES >> 20} MB limit for gold files")
+    where = display(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"{path}: cannot read gold annotations: {exc}") from None
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{where}: not UTF-8 (byte {exc.start})") from None
+    except ValueError as exc:
+        raise InputError(f"{where}: cannot read gold annotations: {exc}") from None
+    except RecursionError:
+        raise InputError(f"{where}: JSON nested too deeply") from None
     if not isinstance(data, dict):
-        raise InputError(f"{path}: gold file must map file names to lists of annotations")
+        raise InputError(f"{where}: gold file must map file names to lists of annotations")
     out = {}
     for name, items in data.items():
-        try:
-            out[name] = [
-                Annotation(it["wrong"], int(it.get("n", 1)), list(it["accept"]), it.get("kind", "lexical"))
-                for it in items
-            ]
-        except (KeyError, TypeError, ValueError) as exc:
-            raise InputError(f"{path}: bad annotation for {name}: {exc}") from None
+        parts = name.replace("\\", "/").split("/")
+        if not name or name.startswith("/") or any(p in ("", ".", "..") for p in parts):
+            raise InputError(f"{where}: {name!r} is not a file name inside the gold file's folder")
+        if not isinstance(items, list):
+            raise InputError(f"{where}: {name!r} must map to a list of annotations")
+        out[name] = [_annotation(it, f"{where}: annotation {k + 1} of {name!r}")
+                     for k, it in enumerate(items)]
     return out
+
+
+def _annotation(item, where: str) -> Annotation:
+    if not isinstance(item, dict):
+        raise InputError(f"{where}: must be an object with wrong, accept, n, kind")
+    wrong, n, accept, kind = (item.get("wrong"), item.get("n", 1), item.get("accept"),
+                              item.get("kind", "lexical"))
+    if not isinstance(wrong, str) or not wrong:
+        raise InputError(f"{where}: 'wrong' must be a non-empty string")
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        raise InputError(f"{where}: 'n' must be an occurrence number from 1")
+    if not isinstance(accept, list) or not all(isinstance(a, str) for a in accept):
+        raise InputError(f"{where}: 'accept' must be a list of strings")
+    if not isinstance(kind, str):
+        raise InputError(f"{where}: 'kind' must be a string")
+    return Annotation(wrong, n, list(accept), kind)
 
 
 def evaluate(directory: Path, cleaner: Cleaner, lang: str | None = None) -> Score:
     """Fix every annotated article under ``directory`` and score the edits."""
-    golds = sorted(Path(directory).rglob("*.gold.json"))
+    golds = _gold_files(Path(directory))
     if not golds:
         raise InputError(f"{directory}: no *.gold.json files")
     files = []
@@ -160,6 +189,19 @@ def evaluate(directory: Path, cleaner: Cleaner, lang: str | None = None) -> Scor
             files.append(score_file(str(path), source.text, result.output, result.edits, items,
                                     result.findings))
     return Score(files)
+
+
+def _gold_files(directory: Path) -> list[Path]:
+    """Every ``*.gold.json`` under ``directory``; InputError for a folder that cannot be read
+    (a silently skipped folder would change the scores)."""
+    def refuse(exc: OSError) -> None:
+        raise InputError(f"{display(exc.filename or directory)}: cannot read the folder: "
+                         f"{(exc.strerror or str(exc)).lower()}")
+
+    found = []
+    for root, _dirs, files in os.walk(directory, onerror=refuse):
+        found += [Path(root) / f for f in files if f.endswith(".gold.json")]
+    return sorted(found)
 
 
 def score_file(path: str, text: str, output: str, edits: list[Edit], annotations: list[Annotation],

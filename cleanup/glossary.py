@@ -17,6 +17,11 @@ Format (see README, "Glossary format")::
     must_not_fire = ["climbing the mountain"]
 
 Errors name the file and the line of the offending ``[[entry]]``.
+
+Fixing must settle: an entry whose term holds its own wrong form (``frobnicator`` ->
+``frobnicator unit``) would fire again on its own output, and entries that rewrite each other
+(``A`` -> ``B``, ``B`` -> ``A``) undo each other; both are errors when a language's glossaries
+are loaded (``check_rewrites``, which needs them all) unless a guard stops the second firing.
 """
 
 from __future__ import annotations
@@ -25,12 +30,17 @@ import hashlib
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import regex
 
 from .datafile import LazyRegex, check_keys, compile_regex, key_line, parse_toml, read_bytes
 from .document import WORD_RE, normalize_token
 from .errors import GlossaryError
+from .language import REGEX_TIMEOUT
+
+if TYPE_CHECKING:
+    from .morphology import Morphology
 
 ACTIONS = ("replace", "flag", "retranslate")
 SCOPES = ("sentence", "paragraph", "document")
@@ -355,6 +365,229 @@ def parse_entry(item: dict, lang: str, domain: str, path: Path, line: int) -> En
         translations=_translations(item, where),
         untested=untested,
     )
+
+
+def _check_self_rewrite(entry: Entry) -> None:
+    """GlossaryError when the entry would fire again on its own replacement: its term holds
+    one of its wrong forms (or matches its pattern) and no guard stops it there."""
+    if entry.action != "replace" or "{" in entry.term:
+        return
+    spans = [(w, span) for w in entry.wrong for span in _occurrences(entry.term, w, entry.case_exact)]
+    if entry.pattern is not None:
+        try:
+            spans += [(entry.pattern.pattern, m.span())
+                      for m in entry.pattern.finditer(entry.term, timeout=REGEX_TIMEOUT) if m.end() > m.start()]
+        except TimeoutError:
+            pass  # the matcher skips such a pattern at run time
+    for form, (a, b) in spans:
+        if (a, b) == (0, len(entry.term)) or rewrite_blocked(entry, entry.term, a, b):
+            continue  # the whole term: the replacement is the text itself, nothing changes
+        before, after = entry.term[:a].strip(), entry.term[b:].strip()
+        if after:
+            hint = f"e.g. not_after = '^\\s*{regex.escape(after)}'"
+        elif before:
+            hint = f"e.g. not_before = '{regex.escape(before)}\\s*$'"
+        else:
+            hint = "or remove the form"
+        raise GlossaryError(f"{entry.where}: term {entry.term!r} holds its own wrong form {form!r}, "
+                            "so every fix would fire again on its own output; add a guard that the "
+                            f"term's own words fail, {hint}")
+
+
+def _occurrences(text: str, form: str, case_exact: bool) -> list[tuple[int, int]]:
+    """Character spans of ``text`` where the words of ``form`` occur, word for word
+    (normalised as the matcher does, or exactly for case-exact entries)."""
+    key = (lambda w: w) if case_exact else normalize_token
+    words = [(m.start(), m.end(), key(m.group())) for m in WORD_RE.finditer(text)]
+    want = [key(w) for w in WORD_RE.findall(form)]
+    n = len(want)
+    return [(words[i][0], words[i + n - 1][1]) for i in range(len(words) - n + 1)
+            if n and [w[2] for w in words[i:i + n]] == want]
+
+
+def rewrite_blocked(entry: Entry, text: str, a: int, b: int) -> bool:
+    """True when a guard of ``entry`` stops it from firing at ``text[a:b]``, judged on
+    ``text`` alone (a replacement that ``entry`` would see): a ``forbid`` item in ``text``;
+    ``not_before``/``not_after`` matching the words of ``text`` before/after the span;
+    ``before``/``after`` failing on them."""
+    if entry.forbid and _mentions(entry.forbid, text):
+        return True
+    before, after = text[:a], text[b:]
+    try:
+        if before and entry.not_before and entry.not_before.search(before, timeout=REGEX_TIMEOUT):
+            return True
+        if after and entry.not_after and entry.not_after.search(after, timeout=REGEX_TIMEOUT):
+            return True
+        if before and entry.before and not entry.before.search(before, timeout=REGEX_TIMEOUT):
+            return True
+        if after and entry.after and not entry.after.search(after, timeout=REGEX_TIMEOUT):
+            return True
+    except TimeoutError:
+        return False
+    return False
+
+
+def _mentions(items: tuple[str, ...], text: str) -> bool:
+    """True when one of ``items`` (word, prefix*, phrase) is in ``text`` (matcher's rules)."""
+    norms = [normalize_token(w) for w in WORD_RE.findall(text)]
+    joined = " " + " ".join(norms) + " "
+    for item in items:
+        if item.endswith("*"):
+            stem = normalize_token(item[:-1])
+            if any(w.startswith(stem) for w in norms):
+                return True
+        else:
+            words = [normalize_token(w) for w in WORD_RE.findall(item)]
+            if words and " " + " ".join(words) + " " in joined:
+                return True
+    return False
+
+
+MAX_REWRITES = 10  # a term rewritten more often than this by the entries never settles
+MAX_STATES = 200  # texts explored per term: the bound of the search below
+MAX_UNSURE = 4  # matches per pass whose firing depends on the unknown context, tried both ways
+
+
+def check_rewrites(entries: list[Entry], morphology: "Morphology") -> None:
+    """GlossaryError naming file:line when the entries of one language could rewrite a term
+    again and again: A -> B and B -> A (or longer cycles), a term that grows, a guard that
+    another entry's edit removes.
+
+    Each replacement term is fixed pass after pass the way the fixer would: wrong forms word
+    for word, plurals included, overlaps resolved longest first, guards judged on the text
+    itself (see rewrite_blocked, _exclusive). A match whose guards need the words around the
+    term (``require``, ``forbid``, ``before`` at its start...) may fire or not: both are
+    tried. A text that comes back, or is still changing after MAX_REWRITES passes, is an
+    error. Not covered: loops that need the words around a term (a wrong form straddling its
+    edge), and patterns (checked against their own term only, see _check_self_rewrite). Run
+    once all entries of a language are loaded."""
+    for e in entries:
+        _check_self_rewrite(e)  # the clearest message for the simplest case
+    replacing = [e for e in entries if e.action == "replace" and e.wrong]
+    by_first: dict[str, list[Form]] = {}  # forms by their first word
+    for e in replacing:
+        for w in e.wrong:
+            words = tuple(WORD_RE.findall(w))
+            norms = tuple(normalize_token(t) for t in words)
+            if norms:
+                by_first.setdefault(norms[0], []).append((e, norms, words))
+    for forms in by_first.values():
+        forms.sort(key=lambda f: -len(f[1]))  # longest form first, as the matcher does
+    exact = any(e.case_exact for e in replacing)
+    for x in replacing:
+        norms = [normalize_token(w) for w in WORD_RE.findall(x.term)]
+        if "{" in x.term or not any(n in by_first or any(stem in by_first for stem, _ in morphology.stems(n))
+                                    for n in norms):
+            continue  # a template, or no wrong form can start in this term
+        # The term takes the case of the text it replaced: a case-exact form may see any of these.
+        starts = {x.term: None}
+        if exact:
+            starts.update((morphology.adapt_case(x.term, like), None) for like in ("Aa", "Aa Aa", "AAAA"))
+        steps = next((s for start in starts if (s := _rewrites(x, start, by_first, morphology))), [])
+        if steps:
+            shown = " -> ".join(f"{text!r} ({e.key}, {e.where})" for e, text in steps[:4])
+            raise GlossaryError(
+                f"{x.where}: the term {x.term!r} of {x.key!r} never settles: entries rewrite it "
+                f"again and again: {x.term!r} -> {shown}{' ...' if len(steps) > 4 else ''}; "
+                "remove one or add a guard (not_before, not_after, forbid) that the rewritten "
+                "words fail")
+
+
+Form = tuple[Entry, tuple[str, ...], tuple[str, ...]]  # entry, normalised words, words
+Match = tuple[Entry, int, int, str]  # entry, start, end, replacement
+
+
+def _rewrites(x: Entry, start: str, by_first: dict, morph: "Morphology") -> list[tuple[Entry, str]]:
+    """A sequence of passes over ``start`` (x's term) that does not settle, as (an entry that
+    fired, the new text) steps, or [] when every way of fixing it settles (depth first, at
+    most MAX_STATES texts)."""
+    budget = MAX_STATES
+
+    def walk(text: str, path: list[tuple[Entry, str]], seen: frozenset[str]) -> list[tuple[Entry, str]]:
+        nonlocal budget
+        budget -= 1
+        for y, new in _passes(text, x, by_first, morph):
+            steps = [*path, (y, new)]
+            if new in seen or len(steps) > MAX_REWRITES:
+                return steps
+            if budget > 0 and (found := walk(new, steps, seen | {new})):
+                return found
+        return []
+
+    return walk(start, [], frozenset({start}))
+
+
+def _passes(text: str, x: Entry, by_first: dict, morph: "Morphology") -> list[tuple[Entry, str]]:
+    """The texts one fixing pass can make of ``text`` (with an entry that fired): every
+    choice of the matches whose firing depends on the unknown context."""
+    sure, unsure = _matches(text, x, by_first, morph)
+    out: dict[str, Entry] = {}
+    for mask in range(1 << min(len(unsure), MAX_UNSURE)):
+        chosen = sure + [m for k, m in enumerate(unsure) if k >= MAX_UNSURE or mask >> k & 1]
+        edits = _resolve(chosen)
+        if edits:
+            new = text
+            for _, a, b, rep in reversed(edits):  # from the end: the spans before stay valid
+                new = new[:a] + rep + new[b:]
+            out.setdefault(new, edits[0][0])
+    return [(y, new) for new, y in out.items()]
+
+
+def _matches(text: str, x: Entry, by_first: dict, morph: "Morphology") -> tuple[list[Match], list[Match]]:
+    """The wrong forms in ``text`` whose entry no guard stops: those sure to fire, and those
+    whose guards need words outside ``text`` (a word required or forbidden in the scope, a
+    before/after condition at the edge of ``text``). Replacements are the term, pluralised for
+    a plural match, in the case of the words it replaces (as the matcher makes them)."""
+    found = list(WORD_RE.finditer(text))
+    words = tuple(m.group() for m in found)
+    norms = tuple(normalize_token(w) for w in words)
+    sure: list[Match] = []
+    unsure: list[Match] = []
+    for i, norm in enumerate(norms):
+        candidates = list(by_first.get(norm, ()))
+        candidates += [c for stem, _ in morph.stems(norm) for c in by_first.get(stem, ()) if len(c[1]) == 1]
+        for y, form, exact in candidates:
+            n = len(form)
+            if i + n > len(norms) or norms[i:i + n - 1] != form[:-1]:
+                continue
+            new = y.term
+            if norms[i + n - 1] != form[-1]:
+                if not (y.plural and not y.case_exact and morph.pluralizable(y.term)
+                        and morph.plural_suffix(norms[i + n - 1], form[-1])):
+                    continue
+                new = morph.pluralize(y.term)
+            if y.case_exact and words[i:i + n] != exact:
+                continue
+            a, b = found[i].start(), found[i + n - 1].end()
+            new = morph.adapt_case(new, text[a:b])
+            if text[a:b] == new or _exclusive(x, y) or rewrite_blocked(y, text, a, b):
+                continue
+            outside = y is not x and (  # x fired here already: its own context holds
+                (y.require and not _mentions(y.require, text)) or y.forbid
+                or (a == 0 and (y.before or y.not_before)) or (b == len(text) and (y.after or y.not_after)))
+            (unsure if outside else sure).append((y, a, b, new))
+    return sure, unsure
+
+
+def _resolve(matches: list[Match]) -> list[Match]:
+    """Non-overlapping matches as the fixer keeps them (longest first), in text order."""
+    chosen: list[Match] = []
+    for m in sorted(matches, key=lambda m: (m[1] - m[2], m[1])):  # stable: first found wins ties
+        if all(m[2] <= c[1] or c[2] <= m[1] for c in chosen):
+            chosen.append(m)
+    return sorted(chosen, key=lambda m: m[1])
+
+
+def _exclusive(x: Entry, y: Entry) -> bool:
+    """True when ``y`` cannot fire where ``x`` did: x needs a word that y forbids in a scope
+    at least as large, or y needs a word that x forbids in a scope no larger (a UK-only and
+    a non-UK entry may rewrite each other's terms)."""
+    rank = {s: k for k, s in enumerate(SCOPES)}
+    if (x.require and set(x.require) <= set(y.forbid) and rank[y.scope] >= rank[x.scope]
+            and not any(_mentions(x.require, w) for w in x.wrong)):  # the context survives x's edit
+        return True
+    return (bool(y.require) and set(y.require) <= set(x.forbid) and rank[y.scope] <= rank[x.scope]
+            and not _mentions(y.require, x.term))  # x's edit does not bring y's context in
 
 
 def _string(item: dict, key: str, where: str, required: bool = False) -> str:

@@ -25,7 +25,7 @@ from .document import Document
 from .errors import GlossaryError, ModelError, UsageError
 from .fixer import build_edits
 from .datafile import read_bytes
-from .glossary import Entry, Glossary, apply_amendments, load_glossary
+from .glossary import Entry, Glossary, apply_amendments, check_rewrites, load_glossary
 from .language import Language, detect_language, load_language
 from .matcher import GlossaryIndex
 from .precedence import Rank, RankedIndex, rank_glossaries
@@ -71,6 +71,10 @@ class LanguagePack:
     """One language: its profile (loaded at once: detection needs it) and its glossaries
     (loaded, checked and indexed on first use)."""
 
+    # Glossaries whose fixes would not settle are refused (cleanup.glossary.check_rewrites); a
+    # tool that loads faulty glossaries to report on them may turn this off.
+    check_settling = True
+
     def __init__(self, language: Language):
         self.language = language
         self.paths: list[Path] = []  # glossary files, in precedence order
@@ -108,6 +112,8 @@ class LanguagePack:
                 seen[entry.key] = entry
         apply_amendments(out)  # [[amend]] tables of user glossaries narrow entries of others
         entries = [e for g in out for e in g.entries]
+        if self.check_settling:
+            check_rewrites(entries, self.language.morphology)  # needs every entry
         return out, GlossaryIndex(entries, self.language)
 
     @property

@@ -41,23 +41,33 @@ class ModelStage:
         self._translators: dict[tuple[str, str], object] = {}
 
     def retranslator(self, src: str, tgt: str):
-        """The Retranslator for src->tgt (ModelError when there is none, or it is unusable)."""
+        """The Retranslator for src->tgt, its model checked and loaded (ModelError when there
+        is none, or it is unusable): every model, registered or not, must declare a pair (its
+        metadata, its registration or its name) that is src->tgt; none is assumed."""
         from .models import find_model, resolve_model
+        from .textio import display
         from .translate import DecodeConfig, Retranslator
 
         key = (src, tgt)
         if key not in self._translators:
             if self.model:
                 info = resolve_model(self.model)  # the pair its metadata or name declares
-                if info.multilingual or None in (info.src, info.tgt):
+                if info.multilingual:
                     info = resolve_model(self.model, src, tgt)
+                elif None in (info.src, info.tgt):
+                    raise ModelError(
+                        f"{display(info.path)}: cannot tell which language pair this model "
+                        f"translates; name its folder like opus-mt-{src}-{tgt}, or register it "
+                        f"with `cleanup model add PATH --src {src} --tgt {tgt}`")
             else:
                 info = find_model(src, tgt)
             if not info.supports(src, tgt):
                 have = "multilingual" if info.multilingual else f"{info.src}->{info.tgt}"
-                raise ModelError(f"{info.path}: model translates {have}, not {src}->{tgt}")
+                raise ModelError(f"{display(info.path)}: model translates {have}, not {src}->{tgt}")
             config = DecodeConfig(beam_size=self.beam_size, device=self.device, intra_threads=self.threads)
-            self._translators[key] = Retranslator(info, config, src=src, tgt=tgt)
+            rt = Retranslator(info, config, src=src, tgt=tgt)
+            rt.check()
+            self._translators[key] = rt
         return self._translators[key]
 
     def run(self, result: Result, source_text: str, src: str, pack: "LanguagePack",
@@ -103,7 +113,8 @@ class ModelStage:
         if not pairs:
             return []
         hyps = rt.translate([src for _, src in pairs])
-        outs = [h[0].text if h else "" for h in hyps]
+        # A translation holding an unknown token is never spliced.
+        outs = [h[0].text if h and not h[0].has_unknown else "" for h in hyps]
         scores = rt.score([src for _, src in pairs] * 2, [s.text for s, _ in pairs] + outs)
         n = len(pairs)
         edits = []

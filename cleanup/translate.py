@@ -16,11 +16,15 @@ from typing import Any, Hashable, Sequence
 
 from cleanup.errors import ModelError
 from cleanup.models import ModelInfo, resolve_model
+from cleanup.textio import display
 
 # Splicing works on whitespace-delimited chunks, the unit a detokenized model output comes in
 # (words with their punctuation); words proper come from cleanup.document.WORD_RE.
 _CHUNK_RE = re.compile(r"\S+")
 EDGE_PUNCT = ".,;:!?\"'()[]\u2026"
+# What SentencePiece decodes an unknown piece to (and the piece itself): a hypothesis holding
+# one is never spliced into an article.
+UNKNOWN_MARKS = ("\u2047", "<unk>")
 QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
                         "\u00ab": '"', "\u00bb": '"', "\u2013": "-", "\u2014": "-"})
 
@@ -54,6 +58,16 @@ class Hypothesis:
     text: str
     tokens: tuple[str, ...]
     score: float
+
+    @property
+    def has_unknown(self) -> bool:
+        """True when the model produced an unknown token (decoded as U+2047)."""
+        return has_unknown(self.text)
+
+
+def has_unknown(text: str) -> bool:
+    """True when ``text`` holds an unknown-token marker (see UNKNOWN_MARKS)."""
+    return any(mark in text for mark in UNKNOWN_MARKS)
 
 
 @dataclass(frozen=True)
@@ -107,6 +121,7 @@ class Retranslator:
         self.info = info
         self.src = src or info.src
         self.tgt = tgt or info.tgt
+        self.where = display(info.path)  # what errors name: the path the user gave
         self.config = config or DecodeConfig()
         self._settings = tuple(self.config.as_dict().items())
         self._model_key = str(self.info.model_dir)
@@ -140,7 +155,7 @@ class Retranslator:
                                           inter_threads=cfg.inter_threads,
                                           intra_threads=cfg.intra_threads)
         except (RuntimeError, ValueError, OSError) as exc:
-            raise ModelError(f"{self.info.model_dir}: cannot load model ({exc})") from exc
+            raise ModelError(f"{self.where}: cannot load the model ({_one_line(exc)})") from None
 
     def _processor(self, side: str) -> Any:
         if side not in self._sp:
@@ -150,8 +165,16 @@ class Retranslator:
             try:
                 self._sp[side] = spm.SentencePieceProcessor(model_file=str(path))
             except (OSError, RuntimeError) as exc:
-                raise ModelError(f"{path}: cannot load SentencePiece model ({exc})") from exc
+                raise ModelError(f"{self.where}: cannot load the SentencePiece model {path.name} "
+                                 f"({_one_line(exc)})") from None
         return self._sp[side]
+
+    def check(self) -> None:
+        """Load the tokenizers and the model now: a model that cannot be used is an error
+        before any text is processed, findings or not."""
+        self._processor("source")
+        self._processor("target")
+        _ = self.translator
 
     # --------------------------------------------------------- tokenizing
 
@@ -240,7 +263,7 @@ class Retranslator:
                 length_penalty=cfg.length_penalty, max_decoding_length=cfg.max_decoding_length,
                 disable_unk=cfg.disable_unk, suppress_sequences=[list(s) for s in ban] or None)
         except (RuntimeError, ValueError) as exc:
-            raise ModelError(f"{self.info.model_dir}: translation failed ({exc})") from exc
+            raise ModelError(f"{self.where}: translation failed ({_one_line(exc)})") from None
         skip = len(self.model_prefix())
         return [[self._hypothesis(tokens[skip:], score)
                  for tokens, score in zip(result.hypotheses, result.scores)] for result in raw]
@@ -260,7 +283,7 @@ class Retranslator:
             raw = self.translator.score_batch(src, tgt, max_batch_size=self.config.max_batch_size,
                                               batch_type=self.config.batch_type)
         except (RuntimeError, ValueError) as exc:
-            raise ModelError(f"{self.info.model_dir}: scoring failed ({exc})") from exc
+            raise ModelError(f"{self.where}: scoring failed ({_one_line(exc)})") from None
         return [sum(r.log_probs[len(head):]) / max(1, len(r.log_probs) - len(head)) for r in raw]
 
     # -------------------------------------------------------------- cache
@@ -341,8 +364,16 @@ class Retranslator:
 
     def _splice(self, plan: _Plan, hyps: list[Hypothesis]) -> SpanResult:
         if not hyps:
-            raise ModelError(f"{self.info.model_dir}: the model returned no hypothesis")
-        spliced = [self._splice_one(plan, h) for h in hyps]
+            raise ModelError(f"{self.where}: the model returned no hypothesis")
+        # A hypothesis whose spliced words hold an unknown token is never used.
+        usable = [(s, h) for s, h in ((self._splice_one(plan, h), h) for h in hyps)
+                  if not has_unknown(s[0][len(plan.head):])]
+        if not usable:
+            start, end = plan.words[plan.first][0], plan.words[plan.last][1]
+            original = plan.item.mt_sentence[start:end]
+            return SpanResult(original, start, end, hyps[0].score, (), False, False)
+        spliced = [s for s, _ in usable]
+        hyps = [h for _, h in usable]
         best_text, start, end, resynced = spliced[0]
         original = plan.item.mt_sentence[start:end]
         alternatives: list[tuple[str, float]] = []
@@ -373,6 +404,10 @@ class Retranslator:
         end = words[plan.last + drop][1]
         text = " ".join(part for part in [plan.head, *cont[:take]] if part)
         return text, start, end, found is not None
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())
 
 
 def _groups(plans: list[_Plan]) -> list[list[int]]:

@@ -7,6 +7,7 @@ unexpected internal error (one line naming the input; a batch goes on).
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -44,8 +45,12 @@ def _main(
     ctx.obj = {"config": config, "no_config": no_config}
 
 
+def _one_line(text: str) -> str:
+    return re.sub(r"\s*[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]+\s*", " ", text).strip()
+
+
 def _error(message: str) -> None:
-    sys.stderr.write(f"cleanup: error: {message}\n")
+    sys.stderr.write(f"cleanup: error: {_one_line(message)}\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,12 +71,18 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         _error("interrupted")
         return 130
+    except OSError as exc:  # the system refused (disk full on stdout...): not a bug
+        from ..textio import display
+
+        where = display(exc.filename) if exc.filename else "standard input or output"
+        _error(f"{where}: {(exc.strerror or str(exc)).lower()}")
+        return EXIT_ERROR
     except Exception as exc:  # a bug: one line, never a traceback (CLEANUP_DEBUG=1 shows it)
         import os
 
         if os.environ.get("CLEANUP_DEBUG"):
             raise
-        sys.stderr.write(f"cleanup: internal error: {type(exc).__name__}: {exc}\n")
+        sys.stderr.write(f"cleanup: internal error: {type(exc).__name__}: {_one_line(str(exc))}\n")
         return EXIT_INTERNAL
     return code if isinstance(code, int) else EXIT_CLEAN
 

@@ -123,6 +123,12 @@ def fix(
         raise UsageError("--output takes one input; use --in-place or --output-dir for several")
     if backup and not in_place:
         raise UsageError("--backup goes with --in-place")
+    if backup is not None and (not backup or "/" in backup or "\0" in backup):
+        raise UsageError(f"--backup {backup!r}: a suffix for the file name, without '/'")
+    if output_dir is not None:
+        from ..textio import check_output_dir
+
+        check_output_dir(output_dir)
     if in_place and any(i.path == "-" for i in items):
         raise UsageError("--in-place cannot rewrite stdin")
     if source is not None and (len(items) != 1 or jsonl):
