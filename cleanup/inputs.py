@@ -36,7 +36,11 @@ class Item:
     def display(self) -> str:
         if self.name is not None:
             return self.name
-        return "<stdin>" if self.path == "-" else self.path
+        if self.path == "-":
+            return "<stdin>"
+        from .textio import display  # bytes that are not UTF-8 escaped: the name always prints
+
+        return display(self.path)
 
 
 def shown(name: str) -> str:
@@ -72,27 +76,20 @@ def _read_bounded(path: str, max_mb: float) -> bytes:
     never ends is an error, not an endless read."""
     limit = int(max_mb * 1024 * 1024)
     name = "<stdin>" if path == "-" else path
-    try:
-        fh = sys.stdin.buffer if path == "-" else open(path, "rb")
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not a list of files") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if path != "-":  # files, devices and FIFOs (one with no writer is an error, not a hang)
+        from .textio import read_limited
+
+        return read_limited(path, limit, f"the {max_mb:g} MB limit for a list (--max-mb)")
     chunks, size = [], 0
     try:
         while size <= limit:
-            chunk = fh.read(min(1 << 20, limit + 1 - size))
+            chunk = sys.stdin.buffer.read(min(1 << 20, limit + 1 - size))
             if not chunk:
                 break
             chunks.append(chunk)
             size += len(chunk)
     except OSError as exc:
         raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from None
-    finally:
-        if fh is not sys.stdin.buffer:
-            fh.close()
     if size > limit:
         raise InputError(f"{name}: list over the {max_mb:g} MB limit (--max-mb)")
     return b"".join(chunks)

@@ -83,7 +83,8 @@ def test_encoding_that_does_not_give_the_bytes_back_is_refused(tmp_path, capsys)
     assert "does not give these bytes back" in err and err.count("\n") == 1
 
 
-LATIN1_FR = "Des combattants d'ISIS ont attaqué une prison en Syrie.\n"  # fixed: "de l’État islamique"
+# fixed: "main-d'œuvre" (no "œ" in Latin-1); "après -guerre" is the second sign of MT
+LATIN1_FR = "Le secteur agricole souffre d'une pénurie de force de travail dans l'après -guerre.\n"
 
 
 @pytest.mark.parametrize("mode", ["output", "in-place"])
@@ -96,7 +97,7 @@ def test_text_the_encoding_cannot_hold_is_an_error_that_changes_nothing(tmp_path
     code, _, err = run(capsys, "fix", src, "--encoding", "latin-1", "--lang", "fr", *args)
     assert code == 2
     assert err.startswith("cleanup: error: ") and f"{src}:2:" in err and err.count("\n") == 1
-    assert "U+2019" in err and "nothing written" in err
+    assert "U+0153" in err and "nothing written" in err
     assert src.read_bytes() == data
     assert sorted(p.name for p in tmp_path.iterdir()) == ["latin1.txt"]
 
@@ -108,7 +109,7 @@ def test_text_the_encoding_cannot_hold_in_a_batch_others_are_written(tmp_path, c
     good.write_bytes("Les frappes de l'OTAN ont repris dans l'après -guerre.\n".encode("latin-1"))
     code, _, err = run(capsys, "fix", bad, good, "--encoding", "latin-1", "--lang", "fr",
                        "--output-dir", tmp_path / "out")
-    assert code == 2 and "U+2019" in err and str(bad) in err
+    assert code == 2 and "U+0153" in err and str(bad) in err
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["good.txt"]
     assert (tmp_path / "out" / "good.txt").read_bytes() == \
         "Les frappes de l'OTAN ont repris dans l'après-guerre.\n".encode("latin-1")

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cleanup import Cleaner
+from cleanup.pipeline import Settings
 from cleanup.cli import main
 from cleanup.errors import CleanupError, GlossaryError
 from cleanup.glossary import load_glossary
@@ -43,7 +44,7 @@ def run(capsys, *args):
 
 
 def fixed_twice(glossaries: list[Path], text: str) -> tuple[str, str]:
-    cleaner = Cleaner(bundled=False, extra_glossaries=glossaries)
+    cleaner = Cleaner(bundled=False, extra_glossaries=glossaries, settings=Settings(assume_mt=True))
     once = cleaner.fix(text, "en").output
     return once, cleaner.fix(once, "en").output
 
@@ -264,10 +265,11 @@ def test_eval_over_odd_gold_files(tmp_path, capsys, case):
 def test_eval_finds_gold_files_in_nested_folders_and_huge_n(tmp_path, capsys):
     nested = tmp_path / "set" / "deeper"
     nested.mkdir(parents=True)
-    (nested / "a.txt").write_text("Fears of a wider military climbing grew.\n", encoding="utf-8")
+    (nested / "a.txt").write_text("Fears of a wider military climbing grew, 7,5 % more.\n", encoding="utf-8")
     (nested / "a.gold.json").write_text(json.dumps({"a.txt": [
         {"wrong": "climbing", "accept": ["escalation"], "kind": "lexical"},
+        {"wrong": "7,5 %", "accept": ["7.5%"], "kind": "number"},
         {"wrong": "grew", "n": 10**30, "accept": ["rose"]}]}), encoding="utf-8")
     code, out, err = run(capsys, "eval", tmp_path / "set")
     assert code == 0, err
-    assert out.startswith("articles 1  annotated 2  fixed 1") and "not found in text 1" in out
+    assert out.startswith("articles 1  annotated 3  fixed 2") and "not found in text 1" in out
