@@ -227,7 +227,8 @@ class French(Morphology):
         if not gender and _same_word(text[start:end], new):
             return start, end, new  # a misspelling of the term ("cesser-le-feu"): its gender is the text's
         gender = gender or _fr_guess_gender(new)
-        return _fr_agree(text, start, end, new, gender, number, plural)
+        done = _fr_agree(text, start, end, new, gender, number, plural)
+        return None if done is None else _fr_elide(text, *done)
 
     @staticmethod
     def plural_word(word: str) -> str:
@@ -457,6 +458,30 @@ def _fr_agrees_with(word: str, old: tuple[str, str], new: tuple[str, str]) -> bo
     else:
         return False
     return was(guess) and guess != new
+
+
+# Words that elide before a vowel sound: "d'embezzlement" -> "de détournement", "de Israël" -> "d'Israël".
+_FR_ELIDED = {"d": "de", "qu": "que", "jusqu": "jusque", "lorsqu": "lorsque", "puisqu": "puisque"}
+_FR_ELIDED_RE = regex.compile(r"(?i)(?<![\p{L}])(" + "|".join(_FR_ELIDED) + r")(['’])$")
+_FR_FULL_RE = regex.compile(r"(?i)(?<![\p{L}])(de|que|jusque|lorsque|puisque)[ \u00a0]+$")
+
+
+def _fr_elide(text: str, lo: int, hi: int, out: str) -> tuple[int, int, str]:
+    """The elided word before a replacement made to fit its first sound: "d'" before a
+    consonant becomes "de ", "de " before a vowel "d'" (in the document's apostrophe)."""
+    head = out[:1].casefold()
+    if not head.isalpha():
+        return lo, hi, out
+    vowel = head in _FR_VOWEL
+    before = text[max(0, lo - 10) : lo]
+    if not vowel and (m := _FR_ELIDED_RE.search(before)):
+        full = _FR_ELIDED[m.group(1).casefold()]
+        full = full if m.group(1)[:1].islower() else full[:1].upper() + full[1:]
+        return lo - len(m.group(0)), hi, full + " " + out
+    if vowel and head != "h" and (m := _FR_FULL_RE.search(before)):  # "de Hambourg": h aspiré
+        apostrophe = "'" if text.count("'") > text.count("’") else "’"
+        return lo - len(m.group(0)), hi, m.group(1)[:-1] + apostrophe + out
+    return lo, hi, out
 
 
 def _fr_later_agreement(rest: str, agrees, word: str) -> bool:

@@ -496,6 +496,15 @@ _PARTICLES = {"the": ("Le", "La", "Les", "L’", "L'"), "of": ("de", "De", "d’
               "of the": ("du", "Du", "de la", "De la", "des", "Des")}
 
 
+def _word_of_language(word: str, lang: str) -> bool:
+    """A word of the language itself (wordfreq Zipf 3 or more), not only a name."""
+    try:
+        from wordfreq import zipf_frequency
+    except ImportError:
+        return False
+    return zipf_frequency(word.casefold(), lang) >= 3
+
+
 @rule
 def name_spelling(doc: Document, ctx: Context) -> Iterable[Finding]:
     """One spelling per name in an article: a name written with its accents in one place and
@@ -518,6 +527,8 @@ def name_spelling(doc: Document, ctx: Context) -> Iterable[Finding]:
         for variant in spellings:
             if variant == canonical or _marks(variant) >= _marks(canonical):
                 continue
+            if _word_of_language(variant, ctx.language.code):
+                continue  # "Centaur Theatre" beside "Théâtre du Nouveau Monde": a word of the language
             if _strip_marks(variant[:1]) == variant[:1].casefold() and variant[1:] == canonical[1:]:
                 continue  # only the capital lost its accent ("Etat"): a typographic convention
             if len(words[canonical]) < len(words[variant]):

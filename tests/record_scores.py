@@ -12,7 +12,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SCORES = ROOT / "tests" / "scores.json"
 SETS = ["seeds", "tests/corpus/en", "tests/corpus/fr", "tests/corpus/clean",
-        "tests/heldout/en", "tests/heldout/fr", "tests/heldout/clean"]
+        "tests/heldout/en", "tests/heldout/fr", "tests/heldout/clean",
+        "tests/blind1/en", "tests/blind1/fr", "tests/blind1/clean",
+        "tests/blind2/en", "tests/blind2/fr", "tests/blind2/clean",
+        "tests/blind3/en", "tests/blind3/fr", "tests/blind3/clean"]
 KEYS = ("articles", "words", "annotated", "fixed", "caught", "wrong_fixes", "missed",
         "false_edits", "strays")
 

@@ -92,3 +92,21 @@ def test_french_participle_agreeing_with_the_old_noun_is_a_flag(mt_cleaner):
     # "adoptée" follows the noun and is rewritten; a later participle is out of reach: a flag or
     # a full agreement, never a half-agreed sentence
     assert "projet de loi adoptée" not in result.output
+
+
+@pytest.mark.parametrize(("text", "fixed"), [
+    ("Trois cadres sont soupçonnés d'embezzlement.", "Trois cadres sont soupçonnés de détournement de fonds."),
+    ("La police de Northern Ireland a arrêté deux suspects.", "La police d’Irlande du Nord a arrêté deux suspects."),
+])
+def test_french_elision_follows_the_replacement(mt_cleaner, text, fixed):
+    assert mt_cleaner.fix(text, "fr").output == fixed
+
+
+@pytest.mark.parametrize("text", [
+    "The French-bred colt Parme finished third at Longchamp on Sunday, and officials called for de -escalation.",
+    "Le succès d'Antarctica, en 1983, fit du film l'un des plus gros succès du box-office japonais (7.5 %).",
+    "Sur la carte du British Museum, une seule légende : Anatolia (7.5 %).",
+])
+def test_horses_books_and_map_legends_are_not_rewritten(cleaner, text):
+    result = cleaner.fix(text)
+    assert not [e for e in result.edits if e.rule == "glossary"], result.output
