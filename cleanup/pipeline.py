@@ -215,15 +215,25 @@ def corroborate(found: list[Finding]) -> list[Finding]:
     common = [f for f in found if f.rule == "glossary" and f.fixable and f.evidence.get("common_words")]
     if not common:
         return found
-    signs = [f for f in found
-             if f.kind in _MT_SIGNS and not f.evidence.get("near_miss") and (f.fixable or f.evidence.get("protected"))]
+    by_key: dict[str, set[tuple[int, int]]] = {}  # a sign's entry (or rule) -> its distinct spans
+    for g in found:
+        if g.kind in _MT_SIGNS and not g.evidence.get("near_miss") and (g.fixable or g.evidence.get("protected")):
+            by_key.setdefault(g.entry or g.rule, set()).add((g.start, g.end))
     out = []
     for f in found:
-        if f in common:
-            others = {(g.start, g.end) for g in signs
-                      if g.end <= f.start or g.start >= f.end
-                      if g.entry is None or g.entry != f.entry}
-            if len(others) < CORROBORATION:
+        if f.rule == "glossary" and f.fixable and f.evidence.get("common_words"):
+            others = 0
+            for key, spans in by_key.items():  # linear in the keys, not quadratic in the findings
+                if key == f.entry:
+                    continue
+                for a, b in spans:  # (overlapping f: the same words, not another sign)
+                    if b <= f.start or a >= f.end:
+                        others += 1
+                        if others >= CORROBORATION:
+                            break
+                if others >= CORROBORATION:
+                    break
+            if others < CORROBORATION:
                 f = replace(f, action="flag",
                             message=f"{f.message} (common words, and the article shows no other sign of machine "
                                     "translation: flagged, not changed; --assume-mt edits it)",

@@ -45,9 +45,9 @@ def test_write_atomic_killed_at_random_points(tmp_path):
 
 @pytest.mark.slow
 def test_fix_in_place_killed_at_random_points(tmp_path):
-    unit = "Officials feared more military climbing after the missile strikes.\n"
+    unit = "Officials feared more military climbing after the missile strikes, 7,5 % more.\n"
     original = (unit * 20_000).encode()  # ~1.4 MB: the run takes long enough to be cut anywhere
-    fixed = original.replace(b"climbing", b"escalation")
+    fixed = original.replace(b"climbing", b"escalation").replace(b"7,5 %", b"7.5%")
     path = tmp_path / "article.txt"
     rng = random.Random(2)
     outcomes = set()

@@ -184,12 +184,13 @@ def test_100mb_article_is_refused_quickly(tmp_path, capsys):
 @pytest.mark.slow
 def test_10mb_single_line(tmp_path, capsys):
     unit = "Officials feared more military climbing after the missile strikes; talks went on. "
-    text = unit * (10_000_000 // len(unit))
+    text = "Officials called for de-escalation, 7.5% of them. " + unit * (10_000_000 // len(unit))
+    text = text.replace("7.5%", "7,5 %", 1)  # a rule's finding: the sign of MT that corroborates the rest
     src = tmp_path / "line.txt"
     src.write_text(text, encoding="utf-8")
     out = tmp_path / "out.txt"
     assert run(capsys, "fix", src, "-o", out, "--lang", "en")[0] == 0
-    assert out.read_text(encoding="utf-8") == text.replace("climbing", "escalation")
+    assert out.read_text(encoding="utf-8") == text.replace("climbing", "escalation").replace("7,5 %", "7.5%")
 
 
 @pytest.mark.parametrize("unit", ["de -", "a ", "7,5 % ", "OTAN ", "cashmere ", "-" * 50, "é\u0301" * 7])

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from cleanup.decisions import review_items
+
 from .conftest import SEED
 
 pytestmark = pytest.mark.slow
@@ -105,10 +107,11 @@ def test_founding_article_reviewed_in_the_browser_then_applied(browser, tmp_path
     assert "[5/17]" in page.inner_text("#d-title")
     page.keyboard.press("k")
     assert "[4/17]" in page.inner_text("#d-title")
-    for _ in range(13):                               # 3..15: accept; 16 stays undecided
-        page.keyboard.press("a")
+    for _ in range(13):                               # 3..15: accept changes, reject flags; 16 stays undecided
+        page.keyboard.press("r" if " flag " in page.inner_text("#d-title") else "a")
     assert left(page) == "1 left of 17"
-    assert page.locator(".item.accepted").count() == 14 and page.locator(".item.rejected").count() == 1
+    # items 7 and 11 are flags (inside a quotation): nothing to accept, rejected
+    assert page.locator(".item.accepted").count() == 12 and page.locator(".item.rejected").count() == 3
     # A span the tool did not flag: select it, x, type the replacement.
     page.once("dialog", lambda d: d.accept("Khawaja Muhammad Asif"))
     select_text(page, "Khawaja Asif")
@@ -123,11 +126,11 @@ def test_founding_article_reviewed_in_the_browser_then_applied(browser, tmp_path
     assert r.returncode == 1 and b"undecided" in r.stderr  # item 16 was left undecided
     result = cleaner.fix(SEED.read_text(encoding="utf-8"))
     text, out, pos = result.text, [], 0
-    for k, e in enumerate(result.edits):
-        if k in (2, 16):
-            continue
-        out += [text[pos:e.start], "chief diplomat" if k == 1 else e.new]
-        pos = e.end
+    for k, it in enumerate(review_items(result)):
+        if k in (2, 16) or it.type != "change":
+            continue  # rejected, undecided, or a flag (no proposal)
+        out += [text[pos:it.start], "chief diplomat" if k == 1 else it.new]
+        pos = it.end
     expected = ("".join(out) + text[pos:]).replace("Khawaja Asif", "Khawaja Muhammad Asif")
     assert r.stdout.decode("utf-8") == expected
 

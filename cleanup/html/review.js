@@ -170,14 +170,14 @@
     });
     const r = it.record;
     $("d-decision").textContent = r.decision ? "decided: " + r.decision + (r.decision === "replace" ? " → " + r.replacement : "") : "undecided";
-    $("b-accept").disabled = it.new === null || it.new === undefined;
+    $("b-accept").disabled = it.proposed === null || it.proposed === undefined;
   }
 
   // -- decisions ----------------------------------------------------------------------
   function decide(decision, replacement) {
     if (current < 0) return;
     const it = items[current];
-    if (decision === "accept" && (it.new === null || it.new === undefined)) return;
+    if (decision === "accept" && (it.proposed === null || it.proposed === undefined)) return;
     undo.push([current, Object.assign({}, it.record)]);
     Object.assign(it.record, {
       decision: decision, replacement: decision === "replace" ? replacement : null,
