@@ -205,6 +205,8 @@ class GlossaryIndex:
             if st.is_word_char(a - 1) or st.is_word_char(b):
                 continue
             for form in self.key_forms[key_index]:
+                if st.identity and len(form.norms) > 2 and not _follows(s, a, form.norms):
+                    continue  # the rest of a long form is not there: the cheap test first
                 candidates.append((a, b, form))
         candidates.sort(key=lambda c: (c[0], -len(c[2].norms), c[2].entry))
         for a, b, form in candidates:

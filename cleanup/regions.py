@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import bisect
+
 from functools import lru_cache
 
 import regex
@@ -70,9 +72,17 @@ def foreign(doc: Document, lang: str, languages: dict, quoted: list[Span]) -> li
     passages. A sentence of a foreign paragraph that is clearly in ``lang`` ("Le ministre a
     dit : ... The talks continued.") stays the article's own."""
     out: list[tuple[Span, str]] = []
+    sentences = doc.sentences
+    starts = [s.start for s in sentences]  # in text order: each paragraph's sentences by bisection
     for para in doc.paragraphs:
         span = Span(para.start, para.end)
-        inside = [Span(s.start, s.end) for s in doc.sentences if span.start <= s.start and s.end <= span.end]
+        first = bisect.bisect_left(starts, span.start)
+        inside = []
+        for s in sentences[first:]:
+            if s.start >= span.end:
+                break
+            if s.end <= span.end:
+                inside.append(Span(s.start, s.end))
         name = _language(doc, span, lang, languages)
         if name is None:  # an own-language paragraph may still hold a sentence in another language
             if len(inside) > 1:
