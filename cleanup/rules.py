@@ -14,6 +14,7 @@ import regex
 from .detectors import Context, detector as rule
 from .document import WORD_RE, Document
 from .language import REGEX_TIMEOUT, Guard, Language
+from .mentions import named_not_used
 from .result import Finding
 
 
@@ -534,6 +535,8 @@ def name_spelling(doc: Document, ctx: Context) -> Iterable[Finding]:
             if len(words[canonical]) < len(words[variant]):
                 continue  # the article mostly writes it this way
             for m in words[variant]:
+                if named_not_used(text, m.start(), m.end()):
+                    continue  # "Seoul en anglais": the spelling itself is the subject
                 yield Finding(
                     rule="name_spelling", start=m.start(), end=m.end(), text=m.group(), action="replace",
                     suggestion=canonical, kind="name", priority=2, confidence=0.9,

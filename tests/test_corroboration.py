@@ -110,3 +110,8 @@ def test_french_elision_follows_the_replacement(mt_cleaner, text, fixed):
 def test_horses_books_and_map_legends_are_not_rewritten(cleaner, text):
     result = cleaner.fix(text)
     assert not [e for e in result.edits if e.rule == "glossary"], result.output
+
+
+def test_a_spelling_named_as_such_is_not_made_consistent(cleaner):
+    text = "La capitale sud-coréenne s'écrit Séoul en français et Seoul en anglais, sans accent."
+    assert cleaner.fix(text, "fr").output == text

@@ -1,0 +1,46 @@
+"""Words named rather than used: "spelt Brejnev", "Aachen en allemand", "le terme stakeholders",
+"the film Cashmere", "the colt Parme", "Tamil Nadou: Carnets de route". No detector rewrites
+them (the glossary matcher and the name-spelling rule ask here)."""
+
+from __future__ import annotations
+
+import regex
+
+# A word named as a word, not used: "known as X", "le terme X", "X en allemand".
+_MENTION_BEFORE = regex.compile(
+    r"(?i)(?:\b(?:spelt|spelled|spells?|transliterat\w+|known\s+as|calls?\s+itself|labell?ed|labels?|appears?\s+as|rendered(?:\s+[^.;,]{0,25}?)?\s+as"
+    r"|codenamed|code-named|(?:legend|sign|banner)s?\s+(?:reads?|says?|indicates?)"
+    r"|s['’]écri(?:t|vent|vait)|écri(?:re|vent|t)|graphies?|(?:légende|indiquée?|indique|notée?)\s*:|s['’]appell?e(?:nt)?|(?:est|sont|était|étaient)\s+(?:appelée?s?|nommée?s?)|the\s+(?:words?|terms?|expressions?|phrases?|names?|spellings?)"
+    r"|the\s+(?:French|German|English|Spanish|Italian|Russian)\s+(?:word|term|name|spelling)s?\s+(?:for\s+[^.;]{0,30}?)?,?"
+    r"|sous\s+la\s+graphie|la\s+graphie|orthographi[ée]e?s?|translittération|sous\s+le\s+nom\s+d[e'’]|connue?s?\s+comme"
+    r"|surnomm[ée]e?s?|baptis[ée]e?s?|intitul[ée]e?s?|(?:le|les)\s+(?:mots?|termes?)|l['’]expression|appellent|traduction\s+de)"
+    r")\s*[«\"“‘':]?\s*$")
+# A work, a venue, a horse or a ship named after the word: "the film Cashmere", "the colt Parme",
+# "le restaurant « Le Pavé »" (a title: the match starts with a capital or a quote).
+_TITLE_BEFORE = regex.compile(
+    r"(?i)\b(?:film|thriller|série|series|sitcom|album|tube|single|song|chanson|roman|novel|livre|book|essai|journal|exposition|exhibition"
+    r"|pièce|play|documentaire|documentary|opéra|opera|émission|programme|magazine|restaurant|hôtel|hotel|club|bar|café|brasserie"
+    r"|navire|ship|vraquier|groupe|band|bistro|brand|perfume|parfum|shade|mare|filly|colt|gelding|stallion|horse|jument|pouliche|poulain"
+    r"|cheval|trawler|chalutier|vessel|yacht|memoir|mémoires|poem|poème|biography|biographie|station|radio|label|collection|exhibit"
+    r"|podcast|musical|ballet|painting|tableau|statue|champagne|wine|vin|cuvée|perfume|titled|entitled|intitulée?|auteure?\s+d[e'’]"
+    r"|succès\s+d[e'’]|paru|sortie)\s*,?\s*(?P<quote>[«\"“‘':]\s*)?$")
+_MENTION_AFTER = regex.compile(
+    r"\s*[»\"”’']?\s*,?\s*\(?(?:(?:en|in)\s+(?:anglais|allemand|français|espagnol|italien|arabe|russe|néerlandais|portugais"
+    r"|English|French|German|Spanish|Italian|Arabic|Russian|Dutch|Portuguese)\b(?=\s*(?:[)\],.;:»\"”’']|$))"
+    r"|(?:pour|chez)\s+les\s+(?:\p{L}+phones|Allemands|Anglais|Américains|Britanniques|Français|Néerlandais|Espagnols|Italiens|Russes)\b"
+    r"|(?:is\s+)?the\s+(?:French|German|English|Spanish|Italian|Russian|local)\s+(?:name|word|spelling)\b"
+    r"|(?:le|la)\s+nom\s+(?:allemand|anglais|français|espagnol|italien|russe|local)\b"
+    r"|(?:un|une|le|la)\s+(?:hôtel|restaurant|navire|bateau|groupe|club|bar|café|film|série|roman|album|tube|vraquier)\b"
+    r"|,\s*an?\s+(?:[\p{L}-]+\s+){0,2}(?:hotel|restaurant|bistro|ship|trawler|band|club|bar|café|film|series|novel|album|song|mare|colt|filly|horse|brand|perfume)\b"
+    # a title and its subtitle: "Tamil Nadou: Carnets de route", "Pope Francis: A Man of His Word"
+    r"|:[ \u00a0]+(?:(?:A|An|The|Le|La|Les|Un|Une)\s+\p{Lu}|\p{L}+\s+(?:d['’]|de|du|des|of)\s+\p{L}))")
+
+
+def named_not_used(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is a word named as a word, or a title (of a work, a horse, a ship,
+    a product: the match starts with a capital or a quote after the cue word)."""
+    lo = max(0, start - 40)
+    if _MENTION_BEFORE.search(text, lo, start) or _MENTION_AFTER.match(text, end):
+        return True
+    title = _TITLE_BEFORE.search(text, lo, start)
+    return bool(title and (title.group("quote") or text[start:start + 1].isupper()))
