@@ -4,9 +4,11 @@ every error names the file and, where it can be found, the line; unknown keys ar
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import regex
 
@@ -115,3 +117,15 @@ def compile_regex(path: Path, pattern: str, where: str, line: int | None = None)
     except (regex.error, OverflowError, RecursionError, ValueError) as exc:
         loc = f"{path}:{line}" if line else str(path)
         raise GlossaryError(f"{loc}: bad regex in {where}: {exc}") from None
+
+
+def parse_json(raw: bytes, where: str, error: type[Exception], what: str = "JSON") -> Any:
+    """JSON from bytes: not UTF-8, not JSON or nested too deeply is ``error`` naming ``where``."""
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise error(f"{where}: not UTF-8 (byte {exc.start})") from None
+    except ValueError as exc:
+        raise error(f"{where}: cannot read {what} ({exc})") from None
+    except RecursionError:
+        raise error(f"{where}: JSON nested too deeply") from None

@@ -10,7 +10,6 @@ that overlaps no annotation is a *stray* (reported per 1,000 words).
 
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import regex
 
+from .datafile import parse_json
 from .document import WORD_RE
 from .errors import InputError
 from .pipeline import Cleaner
@@ -137,14 +137,7 @@ def load_gold(path: Path) -> dict[str, list[Annotation]]:
     below; InputError naming the file otherwise."""
     raw = read_limited(path, MAX_GOLD_BYTES, f"the {MAX_GOLD_BYTES >> 20} MB limit for gold files")
     where = display(path)
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{where}: not UTF-8 (byte {exc.start})") from None
-    except ValueError as exc:
-        raise InputError(f"{where}: cannot read gold annotations: {exc}") from None
-    except RecursionError:
-        raise InputError(f"{where}: JSON nested too deeply") from None
+    data = parse_json(raw, where, InputError, "gold annotations")
     if not isinstance(data, dict):
         raise InputError(f"{where}: gold file must map file names to lists of annotations")
     out = {}

@@ -10,8 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import regex
-
 from .datafile import LazyRegex, check_keys, compile_regex, key_line, read_toml
 from .document import WORD_RE, normalize_token
 from .errors import GlossaryError, UsageError

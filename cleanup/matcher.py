@@ -574,16 +574,23 @@ class _Context:
             nxt = _NEXT_WORD.match(text, end)
             if nxt and nxt.group(1)[:1].isupper():
                 return True  # "Bombay Stock Exchange"
-            prev = _PREV_WORD.search(text, max(0, start - 40), start)
-            if (prev and prev.group(1)[:1].isupper() and not prev.group(1).endswith(("'s", "’s"))
-                    and (not self.starts_sentence(prev.start(1))
-                         or not (normalize_token(prev.group(1)) in self.index.lang.stopwords
-                                 or "'" in prev.group(1) or "’" in prev.group(1)))):
+            prev = _PREV_WORD.search(text, lo, start)
+            if prev and self._name_part(prev.group(1), prev.start(1)):
                 return True  # "IIT Bombay", "Boris Hambourg", "Radio Andorre" (not "The", "In")
-            connected = _FOREIGN_OF.search(text, max(0, start - 40), start)
+            connected = _FOREIGN_OF.search(text, lo, start)
             if connected and connected.group(1)[:1].isupper():
                 return True  # "Junta de Extremadura", "Universidad de Extremadura"
         return False
+
+    def _name_part(self, word: str, at: int) -> bool:
+        """Whether a capitalised word before a match belongs to the same name: not a possessive
+        ("Khan's"), and at a sentence's start not a function word or an elided article ("The",
+        "L'ONG")."""
+        if not word[:1].isupper() or word.endswith(("'s", "’s")):
+            return False
+        if not self.starts_sentence(at):
+            return True
+        return normalize_token(word) not in self.index.lang.stopwords and "'" not in word and "’" not in word
 
     def title_case(self, offset: int) -> bool:
         """Whether the paragraph at offset is a title-case headline (most longer words capitalised)."""

@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
+from cleanup.datafile import parse_json
 from cleanup.errors import ModelError
 from cleanup.textio import display, read_limited
 
@@ -120,14 +121,7 @@ def _lang_token(style: str | None, lang: str) -> str:
 
 
 def _parse_json(raw: bytes, where: str) -> Any:
-    try:
-        return json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise ModelError(f"{where}: not UTF-8 (byte {exc.start})") from None
-    except ValueError as exc:
-        raise ModelError(f"{where}: cannot read JSON ({exc})") from None
-    except RecursionError:
-        raise ModelError(f"{where}: JSON nested too deeply") from None
+    return parse_json(raw, where, ModelError)
 
 
 def _read_bytes(path: Path) -> bytes:
