@@ -213,6 +213,18 @@ def _guess_encoding(data: bytes, name: str) -> str:
 # -- writing -----------------------------------------------------------------------------
 
 
+def fsync_dir(folder: str | Path) -> None:
+    """Make the renames in ``folder`` durable (best effort: some file systems refuse)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError:
+        pass
+
+
 def write_atomic(path: str | Path, data: bytes, like: str | Path | None = None) -> None:
     """Write ``data`` to ``path``, following symlinks; OutputError (nothing changed) when it
     cannot be done.
@@ -316,14 +328,7 @@ def _replace(target: Path, name: str, data: bytes, keep: os.stat_result | None) 
         if isinstance(exc, OSError):
             raise OutputError(f"{name}: cannot write: {_why(exc)}; nothing was changed") from None
         raise
-    try:  # make the rename durable
-        dfd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
-    except OSError:
-        pass
+    fsync_dir(folder)  # make the rename durable
 
 
 def resolve_in_place(path: str, follow_symlinks: bool = False) -> Path:

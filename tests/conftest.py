@@ -18,6 +18,10 @@ pytest_plugins = ["tests.model_fixtures"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_b9882e595d678b98.txt"
+# An article of two artefacts for I/O tests: the second ("de -escalation") is the sign of machine
+# translation that lets the first, made of common words, be edited (README "Precision").
+ARTEFACT = "The missile strikes raised fears of a wider military climbing, and officials called for de -escalation."
+FIXED = "The missile strikes raised fears of a wider military escalation, and officials called for de-escalation."
 
 # Tests never touch the user's model registry, and no config file above the checkout applies
 # (tests/test_config.py lifts this).

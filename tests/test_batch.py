@@ -18,10 +18,11 @@ from cleanup.cli import main, runner
 from cleanup.errors import InputError
 from cleanup.inputs import Item, collect, read_list
 
+from . import conftest
 from .conftest import ROOT
 
-ARTEFACT = "The missile strikes raised fears of a wider military climbing, and officials called for de -escalation.\n"
-FIXED = "The missile strikes raised fears of a wider military escalation, and officials called for de-escalation.\n"
+ARTEFACT = conftest.ARTEFACT + "\n"
+FIXED = conftest.FIXED + "\n"
 CLEAN = "The two leaders met in Geneva on Monday and agreed to meet again next month.\n"
 ENV = dict(os.environ, PYTHONPATH=str(ROOT))
 

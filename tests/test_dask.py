@@ -10,7 +10,8 @@ import pytest
 from cleanup.batch import Job
 from cleanup.cli import main
 
-ARTEFACT = "The missile strikes raised fears of a wider military climbing, and officials called for de -escalation."
+from .conftest import ARTEFACT
+
 USER_GLOSSARY = """[glossary]
 lang = "en"
 domain = "newsroom"

@@ -11,11 +11,7 @@ import pytest
 
 from cleanup.cli import main
 
-
-# Two artefacts: the second ("de -escalation") is the sign of machine translation that lets
-# the first, made of common words, be edited (see the README's "Precision").
-ARTEFACT = "The missile strikes raised fears of a wider military climbing, and officials called for de -escalation."
-FIXED = "The missile strikes raised fears of a wider military escalation, and officials called for de-escalation."
+from .conftest import ARTEFACT, FIXED
 
 
 def run(capsys, *args):

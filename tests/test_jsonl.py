@@ -10,8 +10,7 @@ from hypothesis import strategies as st
 from cleanup.cli import main
 from cleanup.jsonl import RecordError, parse_record, replace_text
 
-ARTEFACT = "The missile strikes raised fears of a wider military climbing, and officials called for de -escalation."
-FIXED = "The missile strikes raised fears of a wider military escalation, and officials called for de-escalation."
+from .conftest import ARTEFACT, FIXED
 
 
 def run(capsys, *args):

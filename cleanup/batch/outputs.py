@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from ..errors import CleanupError, InputError, UsageError
 from ..inputs import Item, shown
-from ..textio import Source, resolve_in_place, write_atomic
+from ..textio import Source, fsync_dir, resolve_in_place, write_atomic
 
 if TYPE_CHECKING:
     from .units import Job
@@ -184,7 +184,7 @@ class JsonlWriter:
         except OSError as exc:
             self.abort()
             raise InputError(f"{self.dest}: cannot write: {exc.strerror or exc}") from None
-        _fsync_dir(self.dest.parent)
+        fsync_dir(self.dest.parent)
 
     def abort(self) -> None:
         """The input failed part way: no output."""
@@ -217,17 +217,6 @@ def _copy_atomic(src: Path, dst: Path) -> None:
         except OSError:
             pass
         raise
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    except OSError:
-        pass
 
 
 def remove_stale_temps(items: list[Item], target: ToDir) -> None:
