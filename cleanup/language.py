@@ -31,6 +31,9 @@ SCHEMA: dict[str, dict[str, type] | type] = {
     "untranslated_acronym_guards": dict,  # free keys: acronym or "*" -> guard table
     "boilerplate": {"lines": list, "max_words": int},
     "demonyms": dict,  # free keys: country -> adjective
+    "capitals": {"heads": list, "adjective_endings": list, "keep": list},
+    "untranslated_words": {"read": int, "pivot_at_least": float, "target_below": float, "gap": float,
+                           "gap_target_below": float, "min_length": int},
 }
 GUARD_KEYS = frozenset({"not_before", "not_after", "require_any"})
 
@@ -75,6 +78,15 @@ class Language:
     nbsp: str = "\u00a0"  # the space this language puts before ; : ! ? (where it does)
     countable_acronyms: frozenset[str] = frozenset()  # "NGO" -> "several NGOs"
     plural_words: frozenset[str] = frozenset()  # words after which a countable acronym is plural
+    # untranslated_word: (pivot words read, least pivot Zipf, target Zipf below which a word is
+    # rare here, or a pivot-minus-target gap at least this (0: off) for words below the next
+    # Zipf, least length)
+    untranslated: tuple[int, float, float, float, float, int] = (60000, 2.3, 1.2, 0.0, 0.0, 4)
+    # title_case_name: heads of names of bodies and titles written in sentence case here, the
+    # endings of adjectives that must then be lowercase, and pairs that keep their capitals
+    capital_heads: frozenset[str] = frozenset()
+    adjective_endings: tuple[str, ...] = ()
+    capitals_kept: frozenset[str] = frozenset()
 
     def starts_with_vowel_sound(self, word: str) -> bool:
         low = word.casefold()
@@ -96,7 +108,8 @@ def load_language(path: Path) -> Language:
         if isinstance(keys, dict):
             check_keys(value, set(keys), path, text, table)
             for key, kind in keys.items():
-                if key in value and (not isinstance(value[key], kind) or isinstance(value[key], bool) is not (kind is bool)):
+                accepted = (int, float) if kind is float else kind  # "gap = 2" is a number too
+                if key in value and (not isinstance(value[key], accepted) or isinstance(value[key], bool) is not (kind is bool)):
                     raise GlossaryError(f"{path}:{key_line(text, key, table)}: {table}.{key} must be "
                                         f"a {kind.__name__}")
 
@@ -173,6 +186,12 @@ def load_language(path: Path) -> Language:
         nbsp=data.get("punctuation", {}).get("nbsp", "\u00a0"),
         countable_acronyms=frozenset(strings("acronym_plurals", "countable")),
         plural_words=frozenset(w.casefold() for w in strings("acronym_plurals", "after")),
+        capital_heads=frozenset(strings("capitals", "heads")),
+        adjective_endings=tuple(strings("capitals", "adjective_endings")),
+        capitals_kept=frozenset(strings("capitals", "keep")),
+        untranslated=tuple(data.get("untranslated_words", {}).get(k, d) for k, d in (
+            ("read", 60000), ("pivot_at_least", 2.3), ("target_below", 1.2), ("gap", 0.0),
+            ("gap_target_below", 0.0), ("min_length", 4))),
     )
 
 

@@ -20,7 +20,7 @@ from functools import cached_property
 import bisect
 import re as _re
 from collections import defaultdict
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import regex
 
@@ -33,6 +33,7 @@ from .result import Finding
 
 _GAP_RE = regex.compile(r"[ \t\u00a0\u202f]*[-‐‑‒–'’]?[ \t\u00a0\u202f]*")
 _MAX_GAP = 3
+_THIRD = 3  # letters of a long form's third word that pick its candidates at a hit
 _CONTEXT_CHARS = 200
 
 
@@ -42,8 +43,7 @@ def glossary(doc: Document, ctx: Context):
     return ctx.glossary.find(doc, ctx.notes)
 
 
-@dataclass(frozen=True, slots=True)
-class Form:
+class Form(NamedTuple):
     """One wrong form of an entry: its normalised words, original spelling, and the plural
     suffix the key it was indexed under puts on the last word ("" for none)."""
 
@@ -87,13 +87,13 @@ class GlossaryIndex:
         morph = lang.morphology
         keys: dict[str, list[Form]] = defaultdict(list)
         self.terms: set[tuple[str, ...]] = set()
-        self.patterns: list[tuple[int, str | None]] = []  # (entry, required literal key)
+        self.patterns: list[tuple[int, tuple[str, ...]]] = []  # (entry, keys one of which a match holds)
         self.term_tenses: dict[int, dict[str, str]] = {}  # entry -> {Penn tag: inflected term}
         fuzzy_forms: list[Form] = []
         for k, entry in enumerate(entries):
             self.terms.add(_norms(entry.term))
             if entry.pattern is not None:
-                self.patterns.append((k, required_literal(entry.pattern.pattern, lang.stopwords)))
+                self.patterns.append((k, required_literals(entry.pattern.pattern, lang.stopwords)))
             pluralizable = entry.plural and not entry.case_exact and morph.pluralizable(entry.term)
             all_norms = {_norms(w) for w in entry.wrong}
             variants = [(w, ()) for w in entry.wrong]
@@ -126,7 +126,16 @@ class GlossaryIndex:
         for forms in keys.values():
             forms.sort(key=lambda f: (-len(f.norms), f.entry))
         self.keys = list(keys)
-        self.key_forms = [keys[key] for key in self.keys]
+        # Per key: its one- and two-word forms, and its longer forms by the first letters of
+        # their third word (read at a hit, so a common head such as "in the" costs one lookup).
+        self.key_forms = [[f for f in keys[key] if len(f.norms) <= 2] for key in self.keys]
+        self.key_longer = []
+        for key in self.keys:
+            longer: dict[str, list[Form]] = defaultdict(list)
+            for f in keys[key]:
+                if len(f.norms) > 2:
+                    longer[f.norms[2][:_THIRD]].append(f)
+            self.key_longer.append(dict(longer))
         # Context items: one automaton for every require/forbid item of every entry.
         self.context = [(tuple(_item(x) for x in e.require), tuple(_item(x) for x in e.forbid))
                         for e in entries]
@@ -170,11 +179,14 @@ class GlossaryIndex:
 
     def _automata(self):
         if self._ac is None:
-            self._literals = sorted({lit for _, lit in self.patterns if lit})
+            self._literals = sorted({lit for _, lits in self.patterns for lit in lits})
             self._literal_patterns = defaultdict(list)
             self._free_patterns = []
-            for i, (_, lit) in enumerate(self.patterns):
-                (self._literal_patterns[lit] if lit else self._free_patterns).append(i)
+            for i, (_, lits) in enumerate(self.patterns):
+                for lit in lits:
+                    self._literal_patterns[lit].append(i)
+                if not lits:
+                    self._free_patterns.append(i)
             self._ac = (_automaton(self.keys), _automaton(self.pieces), _automaton(self._literals))
         return self._ac
 
@@ -205,10 +217,19 @@ class GlossaryIndex:
         for key_index, a, b in _hits(ac, s):
             if st.is_word_char(a - 1) or st.is_word_char(b):
                 continue
-            for form in self.key_forms[key_index]:
-                if st.identity and len(form.norms) > 2 and not _follows(s, a, form.norms):
-                    continue  # the rest of a long form is not there: the cheap test first
-                candidates.append((a, b, form))
+            candidates += ((a, b, form) for form in self.key_forms[key_index])
+            longer = self.key_longer[key_index]
+            if not longer:
+                continue
+            j = b
+            while j < len(s) and s[j] == " " and j - b < _MAX_GAP:
+                j += 1
+            if j == b:
+                continue
+            for size in range(_THIRD, 0, -1):
+                for form in longer.get(s[j : j + size], ()):
+                    if not st.identity or _follows(s, a, form.norms):  # the rest of the form: the cheap test first
+                        candidates.append((a, b, form))
         candidates.sort(key=lambda c: (c[0], -len(c[2].norms), c[2].entry))
         for a, b, form in candidates:
             entry = self.entries[form.entry]
@@ -363,21 +384,20 @@ class GlossaryIndex:
     def _find_patterns(self, doc: Document, ctx: "_Context", ac):
         st = doc.search
         text = doc.text
-        where: dict[str, list[int]] = defaultdict(list)  # literal -> text offsets of its occurrences
+        where: dict[int, list[int]] = defaultdict(list)  # pattern -> search offsets of its literals
         for k, a, _ in _hits(ac, st.s):
-            where[self._literals[k]].append(a)
-        # Only the patterns whose literal occurs (and those without one), in glossary order.
-        todo = sorted(self._literal_patterns[lit] for lit in where) + [self._free_patterns]
-        for k, literal in (self.patterns[i] for i in sorted(i for group in todo for i in group)):
+            for i in self._literal_patterns[self._literals[k]]:
+                where[i].append(a)
+        # Only the patterns one of whose literals occurs (and those without any), in glossary order.
+        for i in sorted([*where, *self._free_patterns]):
+            k, literals = self.patterns[i]
             entry = self.entries[k]
             if entry.key in self.disabled:
                 continue
-            if literal is None:
+            if not literals:
                 windows = [(0, len(text))]
-            elif literal not in where:
-                continue
             else:
-                windows = doc.line_windows(st.to_text(a) for a in where[literal])
+                windows = doc.line_windows(st.to_text(a) for a in where[i])
             seen: set[tuple[int, int]] = set()
             for lo, hi in windows:
                 try:
@@ -763,10 +783,13 @@ def _item(raw: str) -> tuple[str, bool, str]:
     return search_key(raw[:-1] if prefix else raw), prefix, raw
 
 
-def required_literal(pattern: str, avoid: frozenset[str] = frozenset(), minimum: int = 3) -> str | None:
-    """A string every match of ``pattern`` contains, as the search text holds it (case-folded,
-    separators as spaces), or None when none of ``minimum`` characters can be proven. Of
-    several, the longest that is not a common word (``avoid``: the language's stopwords)."""
+def required_literals(pattern: str, avoid: frozenset[str] = frozenset(), minimum: int = 3,
+                      most: int = 64) -> tuple[str, ...]:
+    """Strings of which every match of ``pattern`` contains at least one, as the search text
+    holds them (case-folded, separators as spaces): one literal ("house of communes"), or the
+    branches of an alternation ("dairy", "cattle", ... in ``(dairy|cattle|...)\\s+breeders``).
+    Empty when nothing of ``minimum`` characters can be proven. Of several requirements, the one
+    whose shortest string is longest, fewest strings first, common words (``avoid``) last."""
     import re._parser as sre_parse  # the stdlib regex parser, for the syntax both modules share
 
     src = regex.sub(r"\\[pP]\{[^}]*\}", r"\\w", pattern)
@@ -774,60 +797,65 @@ def required_literal(pattern: str, avoid: frozenset[str] = frozenset(), minimum:
     try:
         tree = sre_parse.parse(src)
     except (_re.error, ValueError, TypeError, OverflowError, RecursionError):
-        return None
-    keys = set()
-    for literal in _literals(list(tree)):
-        key = normalize_token(literal).translate(_SEPARATORS_TO_SPACE).strip()
-        if len(key) >= minimum and "  " not in key:
-            keys.add(key)
-    if not keys:
-        return None
-    return min(keys, key=lambda k: (k in avoid, -len(k), k))
+        return ()
+    best = _best(_needs(list(tree), minimum, most), avoid)
+    return tuple(sorted(best)) if best else ()
 
 
 _SEPARATORS_TO_SPACE = str.maketrans({c: " " for c in " \t\u00a0\u202f-‐‑‒–'’"})
 
 
-def _literals(items: list) -> list[str]:
-    """Runs of literal characters every match of the parsed sequence contains."""
-    from re._constants import BRANCH, LITERAL, MAX_REPEAT, MIN_REPEAT, POSSESSIVE_REPEAT, SUBPATTERN
+def _key(literal: str, minimum: int) -> str | None:
+    key = normalize_token(literal).translate(_SEPARATORS_TO_SPACE).strip()
+    return key if len(key) >= minimum and "  " not in key else None
 
-    found, run = [], ""
+
+def _best(needs: list[frozenset[str]], avoid: frozenset[str] = frozenset()) -> frozenset[str] | None:
+    if not needs:
+        return None
+    return min(needs, key=lambda n: (any(k in avoid for k in n), -min(map(len, n)), len(n), sorted(n)))
+
+
+def _needs(items: list, minimum: int, most: int) -> list[frozenset[str]]:
+    """Requirements of a parsed sequence: sets of search keys, one of which every match holds."""
+    from re._constants import (ASSERT, BRANCH, LITERAL, MAX_REPEAT, MIN_REPEAT, POSSESSIVE_REPEAT,
+                               SUBPATTERN)
+
+    found: list[frozenset[str]] = []
+    run = ""
+
+    def close() -> None:
+        nonlocal run
+        if run and (key := _key(run, minimum)):
+            found.append(frozenset([key]))
+        run = ""
+
     for op, av in items:
         if op is LITERAL:
             run += chr(av)
             continue
+        if op is SUBPATTERN and all(o is LITERAL for o, _ in av[3]):
+            run += "".join(chr(a) for _, a in av[3])
+            continue
+        close()
         if op is SUBPATTERN:
-            inner = list(av[3])
-            if all(o is LITERAL for o, _ in inner):
-                run += "".join(chr(a) for _, a in inner)
-                continue
-            found += _literals(inner)
+            found += _needs(list(av[3]), minimum, most)
         elif op is BRANCH:
-            common = _common([max(_literals(list(alt)) or [""], key=len) or None for alt in av[1]])
-            if common:
-                found.append(common)
+            union: set[str] = set()
+            for alt in av[1]:
+                best = _best(_needs(list(alt), minimum, most))
+                if best is None:
+                    break
+                union |= best
+            else:
+                if len(union) <= most:
+                    found.append(frozenset(union))
         elif op in (MAX_REPEAT, MIN_REPEAT, POSSESSIVE_REPEAT) and av[0] >= 1:
-            found += _literals(list(av[2]))
-        if run:
-            found.append(run)
-        run = ""
-    if run:
-        found.append(run)
+            found += _needs(list(av[2]), minimum, most)
+        elif op is ASSERT:  # a lookahead or lookbehind that must hold: its text is on the line
+            found += _needs(list(av[1]), minimum, most)
+    close()
     return found
-
-
-def _common(alternatives: list[str | None]) -> str | None:
-    """The longest substring of the first alternative found in all of them."""
-    if not alternatives or any(a is None for a in alternatives):
-        return None
-    first = min(alternatives, key=len)
-    for size in range(len(first), 0, -1):
-        for i in range(len(first) - size + 1):
-            piece = first[i : i + size]
-            if all(piece.casefold() in a.casefold() for a in alternatives):
-                return piece
-    return None
 
 
 MIN_PIECE = 2

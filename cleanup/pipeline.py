@@ -131,8 +131,9 @@ class LanguagePack:
         from . import cache
 
         pivots = self.language.pivots
-        name = f"pivot-{self.language.code}-" + cache.key([",".join(pivots), repr(PIVOT_THRESHOLDS)])
-        return cache.load_or_build(name, lambda: _pivot_words(self.language.code, pivots))
+        limits = self.language.untranslated
+        name = f"pivot-{self.language.code}-" + cache.key([",".join(pivots), repr(limits)])
+        return cache.load_or_build(name, lambda: _pivot_words(self.language.code, pivots, limits))
 
     @cached_property
     def by_key(self) -> dict[str, Entry]:
@@ -151,20 +152,19 @@ class LanguagePack:
         return RankedIndex(index, self.ranks)
 
 
-# (words read from the pivot language's list, least pivot-language Zipf frequency, most target one)
-PIVOT_THRESHOLDS = (60000, 2.3, 1.2)
-
-
-def _pivot_words(target: str, pivots: tuple[str, ...]) -> frozenset[str]:
+def _pivot_words(target: str, pivots: tuple[str, ...], limits: tuple) -> frozenset[str]:
     try:
         from wordfreq import top_n_list, zipf_frequency
     except ImportError:  # pragma: no cover - a declared dependency
         return frozenset()
-    count, least, most = PIVOT_THRESHOLDS
+    count, least, most, gap, gap_below, shortest = limits
     out = set()
     for pivot in pivots:
-        for w in top_n_list(pivot, count):
-            if len(w) >= 4 and w.isalpha() and zipf_frequency(w, pivot) >= least and zipf_frequency(w, target) < most:
+        for w in top_n_list(pivot, int(count)):
+            if len(w) < shortest or not w.isalpha() or (there := zipf_frequency(w, pivot)) < least:
+                continue
+            here = zipf_frequency(w, target)
+            if here < most or (gap and here < gap_below and there - here >= gap):
                 out.add(w)
     return frozenset(out)
 

@@ -7,6 +7,7 @@ English rule never fires on French.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 
 import regex
@@ -315,7 +316,7 @@ def missing_space_before_punctuation(doc: Document, ctx: Context) -> Iterable[Fi
         mark, at = m.group(), m.start()
         if mark == ":" and (text[at + 1 : at + 3] == "//" or text[at - 1 : at].isdigit()):
             continue
-        if any(q.start <= at < q.end for q in quoted):
+        if _inside(quoted, at):
             continue
         yield Finding(
             rule="missing_space_before_punctuation", start=at, end=at, text="",
@@ -329,6 +330,12 @@ def _quotes(doc: Document):
     from .regions import quotes
 
     return quotes(doc)
+
+
+def _inside(spans, at: int) -> bool:
+    """Whether offset ``at`` lies in one of ``spans`` (sorted, not overlapping)."""
+    k = bisect.bisect_right(spans, at, key=lambda q: q.start) - 1
+    return k >= 0 and at < spans[k].end
 
 
 _EN_CLOCK = regex.compile(
@@ -470,7 +477,7 @@ def untranslated_word(doc: Document, ctx: Context) -> Iterable[Finding]:
     for m in pattern.finditer(st.s):
         start, end = st.to_text(m.start(), 0), st.to_text(m.end(), 1)
         word = doc.text[start:end]
-        if not word[:1].islower() or any(q.start <= start < q.end for q in quoted):
+        if not word[:1].islower() or _inside(quoted, start):
             continue  # a name, a sentence start, or a quoted foreign word
         yield Finding(
             rule="untranslated_word", start=start, end=end, text=word, action="flag",
@@ -497,13 +504,48 @@ _PARTICLES = {"the": ("Le", "La", "Les", "L’", "L'"), "of": ("de", "De", "d’
               "of the": ("du", "Du", "de la", "De la", "des", "Des")}
 
 
-def _word_of_language(word: str, lang: str) -> bool:
-    """A word of the language itself (wordfreq Zipf 3 or more), not only a name."""
+def _word_of_language(word: str, lang: str, least: float = 3) -> bool:
+    """A word of the language itself (wordfreq Zipf ``least`` or more), not only a name."""
     try:
         from wordfreq import zipf_frequency
     except ImportError:
         return False
-    return zipf_frequency(word.casefold(), lang) >= 3
+    return zipf_frequency(word.casefold(), lang) >= least
+
+
+@rule
+def title_case_name(doc: Document, ctx: Context) -> Iterable[Finding]:
+    """A name of a body or a title capitalised the English way in a language that writes them
+    in sentence case: "Chef Exécutif", "Programme National", "Cour Suprême" in French (the
+    profile's ``[capitals]``). Flagged: the right name is often another word ("directeur
+    général"), which a glossary entry or an editor supplies."""
+    lang = ctx.language
+    if not lang.capital_heads:
+        return
+    heads = "|".join(map(regex.escape, sorted(lang.capital_heads, key=len, reverse=True)))
+    pattern = regex.compile(rf"(?<![\p{{L}}\p{{M}}'’-])({heads})[ \u00a0]+(\p{{Lu}}[\p{{Ll}}\p{{M}}]+)(?![\p{{L}}\p{{M}}'’-])")
+    text = doc.text
+    for m in pattern.finditer(text, overlapped=True):
+        word = m.group(2).casefold()
+        if m.group() in lang.capitals_kept or not word.endswith(lang.adjective_endings):
+            continue
+        if not _word_of_language(word, lang.code, 2.5) or _headline_case(text, m.start(), m.end()):
+            continue  # a name ("Directeur Martin"), or a line written in title case
+        yield Finding(
+            rule="title_case_name", start=m.start(), end=m.end(), text=m.group(), action="flag",
+            suggestion=None, kind="institution", priority=1, confidence=0.6,
+            message=f"{m.group()!r}: names of bodies and titles take sentence case here ({m.group(1)} "
+                    f"{word}); English capitals are the mark of a calque",
+        )
+
+
+def _headline_case(text: str, start: int, end: int) -> bool:
+    """Whether the line holding [start, end) capitalises most of its other words (a title-case
+    headline)."""
+    line_end = text.find("\n", end)
+    rest = text[text.rfind("\n", 0, start) + 1 : start] + " " + text[end : line_end if line_end >= 0 else len(text)]
+    words = regex.findall(r"\p{L}{4,}", rest)
+    return len(words) >= 2 and sum(w[0].isupper() for w in words) > 0.5 * len(words)
 
 
 @rule

@@ -139,8 +139,12 @@ def test_unknown_morphology_is_a_load_error(tmp_path):
     ('[language]\ncode = "de"\n[numbres]\ndecimal = ","\n', "language.toml:3: unknown key 'numbres'"),
     ('[language]\ncode = "de"\n[numbers]\npercent_space = "yes"\n', "language.toml:4: numbers.percent_space must be a bool"),
     ('[language]\ncode = "de"\n[untranslated_acronym_guards]\nNATO = { not_befor = "x" }\n', "language.toml:4: unknown key 'not_befor'"),
+    ('[language]\ncode = "de"\n[untranslated_words]\ngap = "wide"\n', "language.toml:4: untranslated_words.gap must be a float"),
+    ('[language]\ncode = "de"\n[capitals]\nheads = "Amt"\n', "language.toml:4: capitals.heads must be a list"),
+    ('[language]\ncode = "de"\n[capitals]\nheads = [1]\n', "language.toml:4: capitals.heads must hold strings"),
 ])
 def test_language_profile_typos_are_load_errors(tmp_path, snippet, where):
+    """A profile error names the file and line (and loads nothing)."""
     (tmp_path / "de").mkdir()
     (tmp_path / "de" / "language.toml").write_text(snippet, encoding="utf-8")
     with pytest.raises(GlossaryError, match=where.replace("[", r"\[").replace("]", r"\]")):
@@ -212,3 +216,11 @@ def test_french_conjugated_verb_after_the_span_is_left_alone():
 def test_french_template_term_filled_in_the_plural_keeps_plural_adjectives():
     out = _fr_agree("Trois soldiers israéliens ont été tués.", "soldiers", "soldats", "m")
     assert out is not None and "israélien " not in out[2]
+
+
+def test_profile_numbers_may_be_written_without_a_decimal_point(tmp_path):
+    (tmp_path / "de").mkdir()
+    (tmp_path / "de" / "language.toml").write_text(
+        '[language]\ncode = "de"\n[untranslated_words]\ngap = 2\npivot_at_least = 3\n', encoding="utf-8")
+    lang = Cleaner(glossary_dirs=[tmp_path]).pack("de").language
+    assert lang.untranslated[1] == 3 and lang.untranslated[3] == 2

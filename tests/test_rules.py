@@ -49,6 +49,56 @@ RULE_CASES = {
                     "She said she would read also the report.\n"],
         "fr_keep": ["La newsletter du journal compte 40 000 abonnés.\n"],
     },
+    "missing_space_before_punctuation": {
+        "fr": [("Il a dit: non.", "Il a dit\u00a0: non."), ("Pourquoi? Parce que.", "Pourquoi\u00a0? Parce que.")],
+        "fr_keep": ["à 12:30 précises", "voir https://exemple.fr", "Il a dit : non."],
+        "en_keep": ["He said: no.", "Why? Because."],
+    },
+    "clock_time": {
+        "en": [("The meeting starts at 19h30 in Paris.", "The meeting starts at 7.30pm in Paris."),
+               ("The vote closed at 23h.", "The vote closed at 11pm."), ("at 9h15 on Monday", "at 9.15am on Monday")],
+        "fr": [("La réunion commence à 4 p.m. à Paris.", "La réunion commence à 16\u00a0h à Paris."),
+               ("vers 5:30 a.m. selon la police", "vers 5\u00a0h 30 selon la police")],
+        "en_keep": ["He ran for 2h with no break.", "a 24h race", "at 7.30pm"],
+        "fr_keep": ["à 16 h 30", "une course de 24h"],
+    },
+    "currency_format": {
+        "fr": [("un budget de $800 millions cette année", "un budget de 800 millions de dollars cette année"),
+               ("il a payé €2 millions", "il a payé 2 millions d’euros")],
+        "fr_keep": ["un budget de 800 millions de dollars"],
+        "en_keep": ["a budget of $800 million", "€2 million"],
+    },
+    "number_words": {
+        "en": [("a deficit of 2 millions of euros", "a deficit of 2 million euros"),
+               ("3 300 billions of euros", "3 300 billion euros")],
+        "en_keep": ["2 million euros", "millions of euros were lost", "billions of dollars"],
+    },
+    "guillemets": {
+        "en": [("He said «we will not give up on this» on Monday.", "He said “we will not give up on this” on Monday.")],
+        "en_keep": ["Fans sang «Allez» loudly.", "the slogan «Liberté, égalité, fraternité !»"],
+        "fr_keep": ["Il a dit « nous ne céderons pas » hier."],
+    },
+    "untranslated_word": {
+        "en_flag": [("The gazoduc was damaged.", "gazoduc"), ("The rentrée is in September.", "rentrée")],
+        "fr_flag": [("Les stakeholders ont voté.", "stakeholders"), ("Les workers ont protesté.", "workers")],
+        "en_keep": ["They met at a café in town.", "an arrondissement of Paris", "the Gazoduc company",
+                    "a sign reading “gazoduc” in French"],
+        "fr_keep": ["Le week-end a été calme.", "Le football et le marketing.", "le groupe The Cure"],
+    },
+    "title_case_name": {
+        "fr_flag": [("Le Chef Exécutif du groupe a démissionné mardi.", "Chef Exécutif"),
+                    ("Le Programme National de Contrôle du Paludisme a été lancé hier.", "Programme National"),
+                    ("Le Conseil Constitutionnel a validé la loi mardi.", "Conseil Constitutionnel")],
+        "fr_keep": ["La Cour suprême a tranché mardi.", "Le Directeur Martin a parlé hier.",
+                    "Le ministère de la Santé a parlé.", "La Banque Populaire a ouvert une agence.",
+                    "Le Théâtre Royal De La Monnaie Présente Sa Nouvelle Saison"],
+        "en_keep": ["The Chief Executive said so.", "The National Programme began."],
+    },
+    "name_spelling": {
+        "en": [("Marine Le Pen spoke. Later Marine The Pen left.", "Marine Le Pen spoke. Later Marine Le Pen left.")],
+        "en_keep": ["Shehbaz Sharif spoke.", "Centaur Theatre and Théâtre du Nouveau Monde"],
+        "fr_keep": ["L'Etat et l'État", "Shehbaz Sharif a parlé."],
+    },
 }
 
 
@@ -56,12 +106,15 @@ def _cases(kind):
     for name, cases in RULE_CASES.items():
         for key, items in cases.items():
             lang = key.split("_")[0]
-            if kind == "change" and not key.endswith("_keep"):
+            if kind == "change" and not key.endswith(("_keep", "_flag")):
                 for before, after in items:
                     yield pytest.param(name, lang, before, after, id=f"{name}-{lang}-{before[:20]}")
             elif kind == "keep" and key.endswith("_keep"):
                 for text in items:
                     yield pytest.param(name, lang, text, id=f"{name}-{lang}-{text[:20]}")
+            elif kind == "flag" and key.endswith("_flag"):
+                for text, span in items:
+                    yield pytest.param(name, lang, text, span, id=f"{name}-{lang}-{text[:20]}")
 
 
 @pytest.fixture(scope="module")
@@ -87,6 +140,27 @@ def test_rule_changes(only_rule, rule, lang, before, after):
 def test_rule_keeps(only_rule, rule, lang, text):
     result = only_rule(rule).fix(text, lang)
     assert result.findings == [], result.findings
+
+
+@pytest.mark.parametrize(("rule", "lang", "text", "span"), list(_cases("flag")))
+def test_rule_flags(only_rule, rule, lang, text, span):
+    result = only_rule(rule).fix(text, lang)
+    assert result.output == text
+    assert [(f.rule, f.text, f.action) for f in result.findings] == [(rule, span, "flag")]
+
+
+def test_every_rule_has_golden_cases_and_a_readme_row():
+    from pathlib import Path
+
+    from cleanup.pipeline import all_rules
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    for rule in all_rules():
+        if rule not in ("glossary", "mojibake"):  # each has its own test module
+            assert rule in RULE_CASES, f"{rule}: no golden cases in RULE_CASES"
+            assert any(not k.endswith("_keep") for k in RULE_CASES[rule]), f"{rule}: no case it must change or flag"
+            assert any(k.endswith("_keep") for k in RULE_CASES[rule]), f"{rule}: no case it must leave alone"
+        assert f"| `{rule}` |" in readme, f"{rule}: no row in the README's Rules table"
 
 
 def test_english_rules_do_not_fire_on_french(cleaner):
