@@ -104,10 +104,12 @@ class GlossaryIndex:
             for w, tenses in variants:
                 norms = _norms(w)
                 words = tuple(m.group() for m in WORD_RE.finditer(w))
-                inherent = ""  # a wrong form written in the plural takes the plural term
-                if pluralizable:
-                    inherent = next((sfx for single in all_norms if single[:-1] == norms[:-1] and single != norms
-                                     for sfx, plural in morph.plural_forms(single[-1]) if plural == norms[-1]), "")
+                # A wrong form written in the plural of another takes the plural term: in its last
+                # word where plural matching is on, in a head before its complement ("falls in the
+                # peloton" beside "fall in the peloton") always.
+                inherent = ""
+                if not entry.case_exact and morph.pluralizable(entry.term):
+                    inherent = _inherent_plural(norms, all_norms, morph, last=pluralizable)
                 lasts = [("", norms[-1])]
                 if pluralizable and len(norms) <= 2:  # longer forms: the plural is checked at the hit
                     lasts += morph.plural_forms(norms[-1])
@@ -428,13 +430,16 @@ class GlossaryIndex:
         matched = doc.text[start:end]
         suggestion = None
         if entry.action == "replace" and unsure is None:
-            suggestion = _suggest(entry, matched, suffix, groups or {}, self.lang, term)
+            case_of = matched
+            if (entry.term[:1].islower() and matched[:1].isupper() and not ctx.starts_sentence(start)
+                    and (form[:1].isupper() or not entry.term.islower())):
+                # the capitals are the wrong form's own ("a Jarnac stroke", "the Premier
+                # Minister") or the name's ("pour Saint Patrick's Day" -> "la Saint-Patrick"),
+                # not the sentence's: the term keeps its own case
+                case_of = matched.lower()
+            suggestion = _suggest(entry, case_of, suffix, groups or {}, self.lang, term)
             if suggestion is not None and "’" in suggestion and ctx.straight_apostrophes:
                 suggestion = suggestion.replace("’", "'")  # the document's apostrophe, not the glossary's
-            if (suggestion and form[:1].isupper() and entry.term[:1].islower() and suggestion[:1].isupper()
-                    and not ctx.starts_sentence(start)):
-                # the capital is the wrong form's own ("a Jarnac stroke"), not the sentence's
-                suggestion = suggestion[:1].lower() + suggestion[1:]
             if suggestion is None or suggestion == matched:
                 return None
         near = licensed.pop("near_miss", None) or self._weak_evidence(doc, ctx, entry, start, end, licensed)
@@ -755,6 +760,23 @@ def _follows(s: str, pos: int, norms: tuple[str, ...]) -> bool:
             return False
         pos += len(w)
     return True
+
+
+def _inherent_plural(norms: tuple[str, ...], others, morph, last: bool = True) -> str:
+    """The plural suffix by which ``norms`` differs from another form in exactly one word, the
+    head of the phrase."""
+    for single in others:
+        if len(single) != len(norms) or single == norms:
+            continue
+        diff = [i for i in range(len(norms)) if single[i] != norms[i]]
+        # the last word, or a head noun before its complement ("falls in the peloton"; not a
+        # verb before its object: "holds head to" beside "hold head to")
+        if len(diff) == 1 and (last if diff[0] == len(norms) - 1 else norms[diff[0] + 1] in morph.head_breaks):
+            i = diff[0]
+            for sfx, plural in morph.plural_forms(single[i]):
+                if plural == norms[i]:
+                    return sfx
+    return ""
 
 
 def _running_max(values: list[int]) -> list[int]:

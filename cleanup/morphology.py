@@ -69,6 +69,8 @@ class Morphology:
                 return sfx
         return None
 
+    head_breaks: frozenset[str] = frozenset()  # words that end a phrase's head ("of", "de")
+
     def pluralizable(self, term: str) -> bool:
         """Whether a plural wrong form may be replaced by this term, pluralised."""
         return False
@@ -120,6 +122,7 @@ class English(Morphology):
 
     plural_suffixes = ("s", "es")
     small_words = frozenset("a an and as at by for in of on or the to".split())
+    head_breaks = frozenset("of in for per to on at with from by against into under over between among".split())
 
     def plural_forms(self, word: str) -> list[tuple[str, str]]:
         forms = super().plural_forms(word)
@@ -141,11 +144,30 @@ class English(Morphology):
         return {tag: form + phrase[m.end():] for tag, form in forms.items()}
 
     def pluralize(self, term: str) -> str:
-        if regex.search(r"(?:s|x|z|ch|sh)$", term):
-            return term + "es"
-        if regex.search(r"[^aeiou]y$", term):
-            return term[:-1] + "ies"
-        return term + "s"
+        """The head takes the plural: the word before the first preposition after it ("board
+        of directors" -> "boards of directors", "crash in the peloton"), else the last word;
+        a head already plural ("earnings per share") stays."""
+        words = list(regex.finditer(r"[\p{L}\p{M}]+", term))
+        head = words[-1] if words else None
+        for k, m in enumerate(words[1:], 1):
+            if m.group().casefold() in self.head_breaks:
+                head = words[k - 1]
+                break
+        if head is None:
+            return term
+        word = head.group()
+        if head is not words[-1] and word.endswith("s") and not word.endswith("ss"):
+            return term  # "earnings per share", "customs of the port"
+        return term[: head.start()] + self.plural_word(word) + term[head.end():]
+
+    @staticmethod
+    def plural_word(word: str) -> str:
+        if regex.search(r"(?:s|x|z|ch|sh)$", word):
+            return word + "es"
+        if regex.search(r"[^aeiou]y$", word):
+            return word[:-1] + "ies"
+        return word + "s"
+
 
 
 # Penn tags of the inflected verb forms an idiom's wrong form may carry: "throws", "threw",
@@ -191,6 +213,7 @@ class French(Morphology):
 
     plural_suffixes = ("s", "x")
     small_words = frozenset("à au aux d de des du en et l la le les un une".split())
+    head_breaks = _FR_BREAK
 
     def plural_forms(self, word: str) -> list[tuple[str, str]]:
         forms = super().plural_forms(word)
@@ -298,6 +321,8 @@ _FR_DET_FORMS = {
 _FR_DET_RE = regex.compile(
     r"(?i)(?<![\p{L}\p{N}])(" + "|".join(sorted((regex.escape(d) for d in _FR_DET), key=len, reverse=True))
     + r")(?:(?<=['’])|[ \u00a0]+)$")
+# A term's own article ("la Saint-Patrick").
+_FR_OWN_ARTICLE_RE = regex.compile(r"(?i)(le|la|les|l['’])(?:(?<=['’])|[ \u00a0]+)(?=\p{L})")
 _PRENOMINAL = frozenset({"nouveau", "nouvel", "nouvelle", "premier", "première", "dernier", "dernière"})
 # Masculine -> feminine endings, tried in order (the first known form wins).
 _FR_FEM = (("eux", "euse"), ("teur", "trice"), ("eur", "euse"), ("eur", "eure"), ("if", "ive"), ("er", "ère"),
@@ -466,6 +491,16 @@ _FR_ELIDED_RE = regex.compile(r"(?i)(?<![\p{L}])(" + "|".join(_FR_ELIDED) + r")(
 _FR_FULL_RE = regex.compile(r"(?i)(?<![\p{L}])(de|que|jusque|lorsque|puisque)[ \u00a0]+$")
 
 
+def _fr_head_word(phrase: str) -> str:
+    """The first word of a phrase that is not a determiner or a preposition, elision removed
+    ("d'ordres exécutifs" -> "ordres", "de décrets" -> "décrets")."""
+    for word in regex.findall(r"[\p{L}’'-]+", phrase):
+        word = regex.sub(r"^\p{L}{1,5}['’](?=\p{L})", "", word)
+        if word.casefold() not in _FR_DET and word.casefold() not in _FR_BREAK:
+            return word
+    return ""
+
+
 def _fr_elide(text: str, lo: int, hi: int, out: str) -> tuple[int, int, str]:
     """The elided word before a replacement made to fit its first sound: "d'" before a
     consonant becomes "de ", "de " before a vowel "d'" (in the document's apostrophe)."""
@@ -505,6 +540,11 @@ def _fr_agree(text, start, end, new, gender, number, plural):
     cannot be established (a participle later in the clause, an unknown gender)."""
     if True:
         det = _FR_DET_RE.search(text[max(0, start - 12) : start])
+        own = _FR_OWN_ARTICLE_RE.match(new)
+        if det and own and det.group(1).casefold() in _FR_DET_FORMS:
+            # The term brings its own article ("la Saint-Patrick") after the text's ("pour le
+            # Saint Patrick's Day"): the text's determiner takes the term's gender instead.
+            new = new[own.end():]
         if not gender and det and det.group(1).casefold() in _PRENOMINAL and _fr_epicene(new):
             gender = _FR_DET.get(det.group(1).casefold(), ("", ""))[0]  # "le nouveau ministre"
         if det and det.group(1).casefold() in _PRENOMINAL:  # "le nouveau crackdown": both words agree
@@ -525,8 +565,7 @@ def _fr_agree(text, start, end, new, gender, number, plural):
             return lo, hi, out
         new_number = "p" if plural else (number or "")
         if not new_number:  # a template term ("soldat{s}") filled in the plural: both words end in -s/-x
-            heads = [next((w for w in regex.findall(r"[\p{L}’'-]+", t) if w.casefold() not in _FR_DET), "")
-                     for t in (text[start:end], new)]
+            heads = [_fr_head_word(t) for t in (text[start:end], new)]
             sm = _fr_lexicon()  # "soldats" is "soldat" in the plural; "procès", "processus" are singular
             if all(h.casefold().endswith(("s", "x")) and len(h) > 3 and sm.is_known(h.casefold()[:-1], lang="fr")
                    for h in heads):

@@ -12,8 +12,8 @@ from audit import score  # noqa: E402
 
 # (entries editing legitimate text, legitimate sentences edited, entries with a wrong correction)
 LOCKED = {
-    "round1": (28, 58, 16),
-    "round2": (22, 38, 15),
+    "round1": (28, 58, 17),
+    "round2": (22, 38, 11),
 }
 
 

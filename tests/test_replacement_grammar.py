@@ -1,0 +1,107 @@
+"""Replacements that fit their sentence (issue 13's wrong corrections, by family): the plural of
+a phrase's head, the term's own case, a term's own article after the text's, the number of a
+template term after an elided preposition."""
+
+import pytest
+
+from cleanup import Cleaner, Settings
+from cleanup.morphology import English
+
+_EN = """\
+[glossary]
+lang = "en"
+
+[[entry]]
+id = "crash"
+term = "crash in the peloton"
+wrong = ["fall in the peloton", "falls in the peloton"]
+plural = false
+must_fire = ["A fall in the peloton."]
+must_not_fire = ["A crash in the peloton."]
+
+[[entry]]
+id = "board"
+term = "board of directors"
+wrong = ["council of administration", "councils of administration"]
+must_fire = ["The council of administration met."]
+must_not_fire = ["The board of directors met."]
+
+[[entry]]
+id = "stand-up"
+term = "stand up to"
+wrong = ["hold head to"]
+inflect = "verb"
+must_fire = ["They hold head to the giant."]
+must_not_fire = ["They stand up to the giant."]
+
+[[entry]]
+id = "pm"
+term = "prime minister"
+wrong = ["Premier Minister"]
+must_fire = ["The Premier Minister spoke."]
+must_not_fire = ["The prime minister spoke."]
+"""
+
+_FR = """\
+[glossary]
+lang = "fr"
+
+[[entry]]
+id = "patrick"
+term = "la Saint-Patrick"
+pattern = '''\\bSaint\\s+Patrick['’]s\\s+Day\\b'''
+gender = "f"
+must_fire = ["Dublin fête Saint Patrick's Day."]
+must_not_fire = ["Dublin fête la Saint-Patrick."]
+
+[[entry]]
+id = "decret"
+term = "de décret{s}"
+pattern = '''\\b[Dd]['’]ordre(?<s>s?)\\s+exécutifs?\\b'''
+gender = "m"
+must_fire = ["Une dizaine d'ordres exécutifs."]
+must_not_fire = ["Une dizaine de décrets."]
+"""
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("g")
+    (folder / "en.toml").write_text(_EN, encoding="utf-8")
+    (folder / "fr.toml").write_text(_FR, encoding="utf-8")
+    return Cleaner(bundled=False, extra_glossaries=[folder / "en.toml", folder / "fr.toml"],
+                   settings=Settings(assume_mt=True))
+
+
+@pytest.mark.parametrize(("lang", "text", "fixed"), [
+    ("en", "Several falls in the peloton marred the stage.", "Several crashes in the peloton marred the stage."),
+    ("en", "The councils of administration met.", "The boards of directors met."),
+    ("en", "A fall in the peloton marred the stage.", "A crash in the peloton marred the stage."),
+    # a verb's -s is not a plural ("stand ups to"): the verb takes the tense
+    ("en", "The small country holds head to the giant.", "The small country stands up to the giant."),
+    ("en", "The Premier Minister, Michel Barnier, spoke.", "The prime minister, Michel Barnier, spoke."),
+    ("en", "Premier Minister Michel Barnier spoke.", "Prime Minister Michel Barnier spoke."),  # a title before a name
+    ("fr", "Il est attendu pour le Saint Patrick's Day.", "Il est attendu pour la Saint-Patrick."),
+    ("fr", "Les défilés du Saint Patrick's Day ont commencé.", "Les défilés de la Saint-Patrick ont commencé."),
+    ("fr", "Pour Saint Patrick's Day, Dublin défile.", "Pour la Saint-Patrick, Dublin défile."),
+    ("fr", "Une centaine d'ordres exécutifs signés depuis janvier.", "Une centaine de décrets signés depuis janvier."),
+])
+def test_replacements_fit_their_sentence(tiny, lang, text, fixed):
+    assert tiny.fix(text, lang).output == fixed
+
+
+def test_an_article_the_sentence_cannot_agree_with_is_a_flag(tiny):
+    """"Le Saint Patrick's Day est férié": "la Saint-Patrick est férié" would be wrong."""
+    result = tiny.fix("Le Saint Patrick's Day est férié.", "fr")
+    assert result.output == "Le Saint Patrick's Day est férié."
+    assert [f.action for f in result.findings] == ["flag"]
+
+
+@pytest.mark.parametrize(("term", "plural"), [
+    ("board of directors", "boards of directors"), ("crash in the peloton", "crashes in the peloton"),
+    ("refusal to stop", "refusals to stop"), ("earnings per share", "earnings per share"),
+    ("shortage", "shortages"), ("competitiveness cluster", "competitiveness clusters"),
+    ("company", "companies"), ("bus", "buses"),
+])
+def test_english_plural_of_a_phrase_is_on_its_head(term, plural):
+    assert English().pluralize(term) == plural
