@@ -55,13 +55,37 @@ def _joined(text: str) -> str:
     return " " + " ".join(normalize_token(w) for w in WORD_RE.findall(text)) + " "
 
 
-def _features(sentence: str, anchors: Sequence[tuple[str, ...]] = ()) -> _Features:
+class _Anchors:
+    """Phrases (each anchor one or more, joined by ``_joined``) found in a sentence by one
+    Aho-Corasick scan: linear in the sentence, whatever the number of anchors."""
+
+    def __init__(self, anchors: Sequence[tuple[str, ...]]):
+        keys = sorted({f for forms in anchors for f in forms if f.strip()})
+        self._of = {f: [] for f in keys}
+        for k, forms in enumerate(anchors):
+            for f in forms:
+                if f in self._of:
+                    self._of[f].append(k)
+        self._keys = keys
+        self._ac = None
+        if keys:
+            import ahocorasick_rs
+
+            self._ac = ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.Standard)
+
+    def present(self, sentence: str) -> frozenset[int]:
+        if self._ac is None:
+            return frozenset()
+        found = self._ac.find_matches_as_indexes(_joined(sentence), overlapping=True)
+        return frozenset(k for key, _, _ in found for k in self._of[self._keys[key]])
+
+
+def _features(sentence: str, anchors: _Anchors | None = None) -> _Features:
     numbers = frozenset(_number_key(m.group()) for m in NUMBER_RE.finditer(sentence))
     words = [w for w in WORD_RE.findall(sentence) if not w[0].isdigit()]
     shared = {w.casefold() for w in words if len(w) >= 4}
     shared |= {w for i, w in enumerate(words) if i > 0 and w[:1].isupper()}
-    joined = _joined(sentence) if anchors else ""
-    present = frozenset(k for k, forms in enumerate(anchors) if any(f in joined for f in forms))
+    present = anchors.present(sentence) if anchors else frozenset()
     return _Features(len(sentence.strip()), numbers, frozenset(shared), present)
 
 
@@ -124,8 +148,9 @@ def align(src_sents: Sequence[str], mt_sents: Sequence[str],
     src_forms = [(_joined(source),) for source, _ in pairs]
     mt_forms = [tuple(_joined(str(t)) for t in ([target] if isinstance(target, str) else target))
                 for _, target in pairs]
-    src = [_features(s, src_forms) for s in src_sents]
-    mt = [_features(s, mt_forms) for s in mt_sents]
+    src_index, mt_index = (_Anchors(src_forms), _Anchors(mt_forms)) if pairs else (None, None)
+    src = [_features(s, src_index) for s in src_sents]
+    mt = [_features(s, mt_index) for s in mt_sents]
     n, m = len(src), len(mt)
     if not n or not m:
         return [Link((i,), (), 0.0) for i in range(n)] + [Link((), (j,), 0.0) for j in range(m)]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from cleanup.align import Link, align, mt_to_src, unaligned
 from cleanup.document import Document
 
@@ -96,3 +99,18 @@ def test_alignment_uses_the_document_sentence_splitter() -> None:
     text = "Il pleut. Le ministre a dit « non ». 25 morts ! Fin"
     assert [s.text for s in Document(text).sentences] == ["Il pleut.", "Le ministre a dit « non ».",
                                                           "25 morts !", "Fin"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["accord", "de", "paix", "cessez-le-feu", "l'ONU", "Paix", "x", " "]), max_size=12),
+       st.lists(st.lists(st.sampled_from(["accord", "de", "paix", "cessez", "le", "feu", "onu", "l"]),
+                         min_size=1, max_size=3), max_size=6))
+def test_anchors_found_by_one_scan_are_the_whole_word_phrases(words, phrases):
+    """Property: the Aho-Corasick anchor scan finds exactly the anchors whose phrase occurs as
+    whole words (what a search of each phrase in the sentence finds)."""
+    from cleanup.align import _Anchors, _joined
+
+    sentence = " ".join(words)
+    forms = [(_joined(" ".join(p)),) for p in phrases]
+    expected = frozenset(k for k, (f,) in enumerate(forms) if f.strip() and f in _joined(sentence))
+    assert _Anchors(forms).present(sentence) == expected
