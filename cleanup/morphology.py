@@ -296,9 +296,11 @@ _FR_DET_FORMS = {
     "du": {("m", "s"): "du", ("f", "s"): "de la", "vowel": "de l’", "p": "des"},
     "de la": {("m", "s"): "du", ("f", "s"): "de la", "vowel": "de l’", "p": "des"},
     "de l’": {("m", "s"): "du", ("f", "s"): "de la", "vowel": "de l’", "p": "des"},
+    "de l'": {("m", "s"): "du", ("f", "s"): "de la", "vowel": "de l’", "p": "des"},
     "au": {("m", "s"): "au", ("f", "s"): "à la", "vowel": "à l’", "p": "aux"},
     "à la": {("m", "s"): "au", ("f", "s"): "à la", "vowel": "à l’", "p": "aux"},
     "à l’": {("m", "s"): "au", ("f", "s"): "à la", "vowel": "à l’", "p": "aux"},
+    "à l'": {("m", "s"): "au", ("f", "s"): "à la", "vowel": "à l’", "p": "aux"},
     "ce": {("m", "s"): "ce", ("f", "s"): "cette", "vowel_m": "cet", "p": "ces"},
     "cet": {("m", "s"): "ce", ("f", "s"): "cette", "vowel_m": "cet", "p": "ces"},
     "cette": {("m", "s"): "ce", ("f", "s"): "cette", "vowel_m": "cet", "p": "ces"},
@@ -329,6 +331,20 @@ _FR_FEM = (("eux", "euse"), ("teur", "trice"), ("eur", "euse"), ("eur", "eure"),
            ("el", "elle"), ("eil", "eille"), ("en", "enne"), ("on", "onne"), ("et", "ète"), ("et", "ette"),
            ("c", "que"), ("c", "che"), ("g", "gue"), ("", "e"))
 _FR_VOWEL = "aeiouyàâäéèêëîïôöûùüœæh"
+# Words with an aspirated h (no elision: "le Haut-Commissariat", "de Hambourg"), by their start.
+_FR_H_ASPIRE = tuple("""hache haie haine hall halte hamac hamas hambourg hameau hamburger hanche handicap
+hangar hanter harcel harcèl hardi hareng haricot harpe hasard hâte haut hausse havre hennir hernie héron
+héros hêtre hezbollah hibou hiérarch hisse hockey hollande homard hongr honte hoquet hors houle housse
+hublot hue huit hurl hutte""".split())
+
+
+def _fr_vowel_sound(word: str) -> bool:
+    """Whether a French word starts with a vowel sound (elision: "l'école", "l'hôpital"; not
+    "le Haut-Commissariat")."""
+    low = word[:1].casefold()
+    if low != "h":
+        return bool(low) and low in _FR_VOWEL
+    return not word.casefold().startswith(_FR_H_ASPIRE)
 _SENTENCE_END = regex.compile(r"[.!?;]\s")
 _FR_AVOIR = frozenset("a ont avait avaient aura auront aurait auraient ayant avoir eu as avons avez".split())
 
@@ -507,7 +523,7 @@ def _fr_elide(text: str, lo: int, hi: int, out: str) -> tuple[int, int, str]:
     head = out[:1].casefold()
     if not head.isalpha():
         return lo, hi, out
-    vowel = head in _FR_VOWEL
+    vowel = _fr_vowel_sound(out)
     before = text[max(0, lo - 10) : lo]
     if not vowel and (m := _FR_ELIDED_RE.search(before)):
         full = _FR_ELIDED[m.group(1).casefold()]
@@ -611,7 +627,7 @@ def _fr_agree(text, start, end, new, gender, number, plural):
             d = det.group(1)
             forms = _FR_DET_FORMS.get(d.casefold())
             if forms is not None:
-                vowel = new[:1].casefold() in _FR_VOWEL
+                vowel = _fr_vowel_sound(new)
                 want = forms.get("p") if target[1] == "p" else forms.get(target)
                 if target[1] == "s" and vowel:
                     want = forms.get("vowel", forms.get(f"vowel_{gender}", want))

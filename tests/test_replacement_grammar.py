@@ -55,6 +55,24 @@ must_fire = ["Dublin fête Saint Patrick's Day."]
 must_not_fire = ["Dublin fête la Saint-Patrick."]
 
 [[entry]]
+id = "lycee"
+term = "lycée"
+wrong = ["école haute"]
+gender = "m"
+number = "s"
+must_fire = ["Il entre à l'école haute."]
+must_not_fire = ["Il entre au lycée."]
+
+[[entry]]
+id = "hcr"
+term = "Haut-Commissariat aux réfugiés"
+wrong = ["Office du Haut Commissaire pour les Réfugiés"]
+gender = "m"
+number = "s"
+must_fire = ["Selon l'Office du Haut Commissaire pour les Réfugiés, ils sont 300."]
+must_not_fire = ["Selon le Haut-Commissariat aux réfugiés, ils sont 300."]
+
+[[entry]]
 id = "decret"
 term = "de décret{s}"
 pattern = '''\\b[Dd]['’]ordre(?<s>s?)\\s+exécutifs?\\b'''
@@ -85,6 +103,13 @@ def tiny(tmp_path_factory):
     ("fr", "Les défilés du Saint Patrick's Day ont commencé.", "Les défilés de la Saint-Patrick ont commencé."),
     ("fr", "Pour Saint Patrick's Day, Dublin défile.", "Pour la Saint-Patrick, Dublin défile."),
     ("fr", "Une centaine d'ordres exécutifs signés depuis janvier.", "Une centaine de décrets signés depuis janvier."),
+    # an elided determiner before a consonant, in either apostrophe ("de l'lycée" was left)
+    ("fr", "Il sort de l'école haute à midi.", "Il sort du lycée à midi."),
+    ("fr", "Elle entre à l'école haute.", "Elle entre au lycée."),
+    ("fr", "Le directeur de l’école haute a parlé.", "Le directeur du lycée a parlé."),
+    # an aspirated h takes no elision ("l'Haut-Commissariat" was written)
+    ("fr", "Selon l'Office du Haut Commissaire pour les Réfugiés, ils sont 300.",
+     "Selon le Haut-Commissariat aux réfugiés, ils sont 300."),
 ])
 def test_replacements_fit_their_sentence(tiny, lang, text, fixed):
     assert tiny.fix(text, lang).output == fixed
