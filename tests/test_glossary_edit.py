@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import tomllib
 
+import pytest
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -146,6 +148,7 @@ def test_fmt_cli_check_and_write(tmp_path, capsys):
     assert main(["glossary", "fmt", "--check", str(p)]) == 0
 
 
+@pytest.mark.slow  # 8 s: formats every bundled file; CI runs it (make test-slow)
 def test_bundled_glossaries_are_canonical_except_the_documented_ones():
     pending = {line.split("#")[0].strip() for line in PENDING.read_text(encoding="utf-8").splitlines()} - {""}
     off = []

@@ -117,6 +117,7 @@ def test_backtracking_check_tells_nested_quantifiers_from_separated_ones():
         assert backtracking(safe) is None, safe
 
 
+@pytest.mark.slow  # 13 s: lints and runs every bundled example; CI runs it (make test-slow)
 def test_bundled_glossaries_lint_clean():
     """CI gate: a new finding on the bundled data is fixed, or reviewed into the allow-list."""
     report = lint([bundled_dir()], Allow.load(ALLOW))

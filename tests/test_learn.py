@@ -71,6 +71,7 @@ def reviewed(tmp_path_factory, cleaner):
     return folder, finals
 
 
+@pytest.mark.slow  # 20 s: compiles the bundled glossaries with a learned folder four times; CI runs it
 def test_learned_glossary_reproduces_the_editors(reviewed, tmp_path, capsys):
     folder, finals = reviewed
     mine = tmp_path / "newsroom"
