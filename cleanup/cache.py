@@ -21,7 +21,8 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
-KEEP = 32  # compiled files kept per cache folder (least recently used are pruned)
+KEEP = 256  # compiled files kept per cache folder (least recently used are pruned): one per
+# glossary file and one per set of glossaries
 
 
 def cache_dir() -> Path | None:

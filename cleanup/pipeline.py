@@ -102,7 +102,7 @@ class LanguagePack:
 
     def _build(self) -> tuple[list[Glossary], GlossaryIndex]:
         code = self.language.code
-        out = [load_glossary(p, lang=code) for p in self.paths] + self._loaded
+        out = [_load_cached(p, code) for p in self.paths] + self._loaded
         seen: dict[str, Entry] = {}
         for g in out:
             for entry in g.entries:
@@ -150,6 +150,15 @@ class LanguagePack:
         index = self._compiled[1]
         index.lang = self.language  # the profile is loaded fresh (its regexes checked) each run
         return RankedIndex(index, self.ranks)
+
+
+def _load_cached(path: Path, lang: str) -> Glossary:
+    """One glossary file, from the cache when the file and the tool are unchanged: a run that
+    adds a user glossary to the bundled ones parses only the user's file."""
+    from . import cache
+
+    name = f"file-{lang}-" + cache.key([str(path), hashlib.sha256(read_bytes(path)).hexdigest()])
+    return cache.load_or_build(name, lambda: load_glossary(path, lang=lang))
 
 
 def _pivot_words(target: str, pivots: tuple[str, ...], limits: tuple) -> frozenset[str]:
