@@ -440,6 +440,13 @@ class GlossaryIndex:
             suggestion = _suggest(entry, case_of, suffix, groups or {}, self.lang, term)
             if suggestion is not None and "’" in suggestion and ctx.straight_apostrophes:
                 suggestion = suggestion.replace("’", "'")  # the document's apostrophe, not the glossary's
+            if suggestion is not None:
+                # a pattern that took the spaces around its words keeps them ("familières avec les "
+                # -> "au fait des ", not "au fait desnégociations")
+                lead, trail = matched[: len(matched) - len(matched.lstrip())], matched[len(matched.rstrip()):]
+                if suggestion.strip():
+                    suggestion = ("" if suggestion[:1].isspace() else lead) + suggestion + (
+                        "" if suggestion[-1:].isspace() else trail)
             if suggestion is None or suggestion == matched:
                 return None
         near = licensed.pop("near_miss", None) or self._weak_evidence(doc, ctx, entry, start, end, licensed)

@@ -13,7 +13,12 @@ _MENTION_BEFORE = regex.compile(
     r"|s['’]écri(?:t|vent|vait)|écri(?:re|vent|t)|graphies?|(?:légende|indiquée?|indique|notée?)\s*:|s['’]appell?e(?:nt)?|(?:est|sont|était|étaient)\s+(?:appelée?s?|nommée?s?)|the\s+(?:words?|terms?|expressions?|phrases?|names?|spellings?)"
     r"|the\s+(?:French|German|English|Spanish|Italian|Russian)\s+(?:word|term|name|spelling)s?\s+(?:for\s+[^.;]{0,30}?)?,?"
     r"|sous\s+la\s+graphie|la\s+graphie|orthographi[ée]e?s?|translittération|sous\s+le\s+nom\s+d[e'’]|connue?s?\s+comme"
-    r"|surnomm[ée]e?s?|baptis[ée]e?s?|intitul[ée]e?s?|(?:le|les)\s+(?:mots?|termes?)|l['’]expression|appellent|traduction\s+de)"
+    r"|surnomm[ée]e?s?|baptis[ée]e?s?|intitul[ée]e?s?|(?:le|les)\s+(?:mots?|termes?)(?:\s+(?:anglais|français|allemand|espagnol|italien))?"
+    r"|l['’]expression|appellent(?:\s+(?:la|le|les|l['’]))?|traduction\s+de|(?:le\s+)?titre\s+d[e'’]"
+    r"|(?:l['’])?orthographe\s+(?:anglaise|française|allemande|locale)\s*,?"
+    r"|(?:its|their|the)\s+(?:French|German|English|Spanish|Italian|Russian|Dutch|local)\s+(?:name|spelling|title|form)s?\s*,?"
+    r"|referred\s+to\s+[^.;]{0,40}?\s+as|labels?\s+(?:it|them|the\s+[\p{L}-]+)\s+(?:simply\s+)?"
+    r"|call(?:s|ed)?\s+(?:it|that\s+[^.;,]{0,25}?|this\s+[^.;,]{0,25}?)|reads?(?:\s+out)?|read\s+out)"
     r")\s*[«\"“‘':]?\s*$")
 # A work, a venue, a horse or a ship named after the word: "the film Cashmere", "the colt Parme",
 # "le restaurant « Le Pavé »" (a title: the match starts with a capital or a quote).
@@ -23,7 +28,7 @@ _TITLE_BEFORE = regex.compile(
     r"|navire|ship|vraquier|groupe|band|bistro|brand|perfume|parfum|shade|mare|filly|colt|gelding|stallion|horse|jument|pouliche|poulain"
     r"|cheval|trawler|chalutier|vessel|yacht|memoir|mémoires|poem|poème|biography|biographie|station|radio|label|collection|exhibit"
     r"|podcast|musical|ballet|painting|tableau|statue|champagne|wine|vin|cuvée|perfume|titled|entitled|intitulée?|auteure?\s+d[e'’]"
-    r"|succès\s+d[e'’]|paru|sortie)\s*,?\s*(?P<quote>[«\"“‘':]\s*)?$")
+    r"|succès\s+d[e'’]|paru|sortie|racehorse|liner|paquebot)\s*,?\s*(?:simply\s+|just\s+)?(?P<quote>[«\"“‘':]\s*)?$")
 _MENTION_AFTER = regex.compile(
     r"\s*[»\"”’']?\s*,?\s*\(?(?:(?:en|in)\s+(?:anglais|allemand|français|espagnol|italien|arabe|russe|néerlandais|portugais"
     r"|English|French|German|Spanish|Italian|Arabic|Russian|Dutch|Portuguese)\b(?=\s*(?:[)\],.;:»\"”’']|$))"
@@ -32,8 +37,17 @@ _MENTION_AFTER = regex.compile(
     r"|(?:le|la)\s+nom\s+(?:allemand|anglais|français|espagnol|italien|russe|local)\b"
     r"|(?:un|une|le|la)\s+(?:hôtel|restaurant|navire|bateau|groupe|club|bar|café|film|série|roman|album|tube|vraquier)\b"
     r"|,\s*an?\s+(?:[\p{L}-]+\s+){0,2}(?:hotel|restaurant|bistro|ship|trawler|band|club|bar|café|film|series|novel|album|song|mare|colt|filly|horse|brand|perfume)\b"
+    r"|,\s*(?:an?|the)\s+(?:[\p{L}-]+\s+){0,4}(?:company|firm|think\s+tank|start-?up|maker|retailer|airline|insurer)\s*[,.;)]"
+    r"|,\s*its\s+name\s+in\s+(?:French|German|English|Spanish|Italian|Russian|Dutch)\b"
     # a title and its subtitle: "Tamil Nadou: Carnets de route", "Pope Francis: A Man of His Word"
     r"|:[ \u00a0]+(?:(?:A|An|The|Le|La|Les|Un|Une)\s+\p{Lu}|\p{L}+\s+(?:d['’]|de|du|des|of)\s+\p{L}))")
+
+
+# A name's other part: "rue Copernic", "Fondation Copernic", "the Limbourg brothers", "Lucques
+# olives" (the match is capitalised: part of the name of a street, a body, a family, a product).
+_NAME_BEFORE = regex.compile(
+    r"(?i)\b(?:rue|avenue|boulevard|quai|impasse|allée|Fondation|Foundation|Institut|lycée|collège|stade|gare|métro)\s+$")
+_NAME_AFTER = regex.compile(r"\s+(?:brothers|frères|sisters|sœurs|olives?|cheese|harvest|variety|cultivars?)\b")
 
 
 def named_not_used(text: str, start: int, end: int) -> bool:
@@ -42,5 +56,8 @@ def named_not_used(text: str, start: int, end: int) -> bool:
     lo = max(0, start - 40)
     if _MENTION_BEFORE.search(text, lo, start) or _MENTION_AFTER.match(text, end):
         return True
+    capital = text[start:start + 1].isupper()
+    if capital and (_NAME_BEFORE.search(text, lo, start) or _NAME_AFTER.match(text, end)):
+        return True
     title = _TITLE_BEFORE.search(text, lo, start)
-    return bool(title and (title.group("quote") or text[start:start + 1].isupper()))
+    return bool(title and (title.group("quote") or capital))

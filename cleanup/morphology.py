@@ -160,6 +160,19 @@ class English(Morphology):
             return term  # "earnings per share", "customs of the port"
         return term[: head.start()] + self.plural_word(word) + term[head.end():]
 
+    def agree(self, text, start, end, new, gender, number, plural):
+        """A place name English writes with "the" ("the Balearic Islands", "the Baltic Sea")
+        replacing one that took none after a preposition: "in Baléares" -> "in the Balearic
+        Islands"."""
+        if not _EN_NEEDS_THE.search(new) or not new[:1].isupper():
+            return start, end, new
+        before = regex.search(r"([\p{L}'’]+)[ \u00a0]+$", text[max(0, start - 30) : start])
+        if before and before.group(1).casefold() in _EN_PLACE_PREPOSITIONS:
+            return start, end, "the " + new
+        if regex.search(r"(?:^|[.!?][\"”’']?[ \u00a0]+|\n)$", text[max(0, start - 5) : start]):
+            return start, end, "The " + new  # the sentence starts with it
+        return start, end, new
+
     @staticmethod
     def plural_word(word: str) -> str:
         if regex.search(r"(?:s|x|z|ch|sh)$", word):
@@ -169,6 +182,14 @@ class English(Morphology):
         return word + "s"
 
 
+
+# Place names English writes with "the", by their last word, and the prepositions after which a
+# replacement needs it added ("in Baléares" -> "in the Balearic Islands").
+_EN_NEEDS_THE = regex.compile(
+    r"^(?!the\b)[\p{Lu}][\p{L}' -]*\b(?:Islands|Isles|Sea|Ocean|Gulf|Channel|Alps|Mountains|Netherlands|Philippines"
+    r"|Bahamas|Maldives|Balkans|Caribbean|Mediterranean|Himalayas|Andes|Pyrenees|Dolomites|Riviera|Sahara|Sahel)$")
+_EN_PLACE_PREPOSITIONS = frozenset("in to from across of on at into through over near around off via towards toward "
+                                   "throughout within beyond".split())
 
 # Penn tags of the inflected verb forms an idiom's wrong form may carry: "throws", "threw",
 # "thrown", "throwing" (the base form is the entry's own).

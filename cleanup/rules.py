@@ -318,6 +318,8 @@ def missing_space_before_punctuation(doc: Document, ctx: Context) -> Iterable[Fi
             continue
         if _inside(quoted, at):
             continue
+        if mark == ":" and _ENGLISH_SUBTITLE.match(text, at + 1):
+            continue  # a title in another language: "Darfur: The Ambiguous Genocide"
         yield Finding(
             rule="missing_space_before_punctuation", start=at, end=at, text="",
             action="replace", suggestion=lang.nbsp, kind="spacing",
@@ -330,6 +332,9 @@ def _quotes(doc: Document):
     from .regions import quotes
 
     return quotes(doc)
+
+
+_ENGLISH_SUBTITLE = regex.compile(r"[ \u00a0]+(?:A|An|The|His|Her|Its|Their|Our|My|How|Why|What|When)[ \u00a0]+\p{Lu}?[\p{L}'’-]+")
 
 
 def _inside(spans, at: int) -> bool:

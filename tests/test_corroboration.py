@@ -115,3 +115,41 @@ def test_horses_books_and_map_legends_are_not_rewritten(cleaner, text):
 def test_a_spelling_named_as_such_is_not_made_consistent(cleaner):
     text = "La capitale sud-coréenne s'écrit Séoul en français et Seoul en anglais, sans accent."
     assert cleaner.fix(text, "fr").output == text
+
+
+_SIGN = ", and officials called for de -escalation."
+
+
+@pytest.mark.parametrize("text", [
+    # a name given as a name (its French name, a label, what locals call it, a title)
+    "Visitors know the city as Hanovre, its name in French" + _SIGN,
+    "The old map labels the region simply Transylvanie" + _SIGN,
+    "Residents call that corner of Cannes Californie" + _SIGN,
+    "The guidebook is titled simply Californie" + _SIGN,
+    "The racehorse Hanovre won at Longchamp" + _SIGN,
+    "The team shirts read Lettonie" + _SIGN,
+    # part of another name: a street, a foundation, a family, a product, a company
+    "A plaque on the rue Copernic recalls the attack" + _SIGN,
+    "The Fondation Copernic published a report" + _SIGN,
+    "The Limbourg brothers painted the manuscript" + _SIGN,
+    "The salad is dressed with Lucques olives" + _SIGN,
+    "Shares in Copernic, the Canadian software company, fell" + _SIGN,
+])
+def test_names_given_as_names_and_parts_of_other_names_are_not_rewritten(cleaner, text):
+    result = cleaner.fix(text, "en")
+    assert not [e for e in result.edits if e.rule == "glossary"], result.output
+
+
+def test_the_same_exonyms_used_as_places_are_still_fixed(cleaner):
+    result = cleaner.fix("Floods hit Hanovre and Transylvanie on Monday" + _SIGN, "en")
+    assert "Hanover" in result.output and "Transylvania" in result.output
+
+
+@pytest.mark.parametrize("text", [
+    "Le mot anglais typhoon vient du cantonais, selon les linguistes (7.5 %).",
+    "L'orthographe anglaise, Tajikistan, domine les compétitions (7.5 %).",
+    "Les universités britanniques distinguent le titre de researcher (7.5 %).",
+])
+def test_french_mentions_of_english_words_are_not_rewritten(cleaner, text):
+    result = cleaner.fix(text, "fr")
+    assert not [e for e in result.edits if e.rule == "glossary"], result.output

@@ -35,6 +35,14 @@ must_fire = ["They hold head to the giant."]
 must_not_fire = ["They stand up to the giant."]
 
 [[entry]]
+id = "baleares"
+term = "Balearic Islands"
+wrong = ["Baléares"]
+kind = "place"
+must_fire = ["Storms hit Baléares."]
+must_not_fire = ["Storms hit the Balearic Islands."]
+
+[[entry]]
 id = "pm"
 term = "prime minister"
 wrong = ["Premier Minister"]
@@ -73,6 +81,13 @@ must_fire = ["Selon l'Office du Haut Commissaire pour les Réfugiés, ils sont 3
 must_not_fire = ["Selon le Haut-Commissariat aux réfugiés, ils sont 300."]
 
 [[entry]]
+id = "familier"
+term = "au fait des"
+pattern = '''(?<=\\bsources\\s+)familières\\s+avec\\s+les\\s+'''
+must_fire = ["Des sources familières avec les discussions."]
+must_not_fire = ["Des sources au fait des discussions."]
+
+[[entry]]
 id = "decret"
 term = "de décret{s}"
 pattern = '''\\b[Dd]['’]ordre(?<s>s?)\\s+exécutifs?\\b'''
@@ -99,6 +114,10 @@ def tiny(tmp_path_factory):
     ("en", "The small country holds head to the giant.", "The small country stands up to the giant."),
     ("en", "The Premier Minister, Michel Barnier, spoke.", "The prime minister, Michel Barnier, spoke."),
     ("en", "Premier Minister Michel Barnier spoke.", "Prime Minister Michel Barnier spoke."),  # a title before a name
+    # a place English names with "the": added after a preposition or at a sentence's start
+    ("en", "Tourism in Baléares hit a record.", "Tourism in the Balearic Islands hit a record."),
+    ("en", "It rained. Baléares drew crowds.", "It rained. The Balearic Islands drew crowds."),
+    ("en", "The Baléares tourism board met.", "The Balearic Islands tourism board met."),
     ("fr", "Il est attendu pour le Saint Patrick's Day.", "Il est attendu pour la Saint-Patrick."),
     ("fr", "Les défilés du Saint Patrick's Day ont commencé.", "Les défilés de la Saint-Patrick ont commencé."),
     ("fr", "Pour Saint Patrick's Day, Dublin défile.", "Pour la Saint-Patrick, Dublin défile."),
@@ -107,6 +126,8 @@ def tiny(tmp_path_factory):
     ("fr", "Il sort de l'école haute à midi.", "Il sort du lycée à midi."),
     ("fr", "Elle entre à l'école haute.", "Elle entre au lycée."),
     ("fr", "Le directeur de l’école haute a parlé.", "Le directeur du lycée a parlé."),
+    # a pattern that took the space after its words keeps it
+    ("fr", "Selon des sources familières avec les discussions, rien.", "Selon des sources au fait des discussions, rien."),
     # an aspirated h takes no elision ("l'Haut-Commissariat" was written)
     ("fr", "Selon l'Office du Haut Commissaire pour les Réfugiés, ils sont 300.",
      "Selon le Haut-Commissariat aux réfugiés, ils sont 300."),
