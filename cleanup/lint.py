@@ -140,8 +140,10 @@ def _read(path: Path, out: list[Problem], flawed: set[str]) -> _File:
     try:  # the header and the file's shape, with the loader's messages
         if not isinstance(header, dict):
             raise GlossaryError(f"{path}:1: missing [glossary] table with lang = \"..\"")
-        gloss = glossary_from_data({"glossary": header}, text, raw, path)
-        unknown = sorted(set(data) - {"glossary", "entry"})
+        # [[amend]] tables are checked by the loader (their entries are another file's)
+        amend = {"amend": data["amend"]} if "amend" in data else {}
+        gloss = glossary_from_data({"glossary": header, **amend}, text, raw, path)
+        unknown = sorted(set(data) - {"glossary", "entry", "amend"})
         if unknown:
             raise GlossaryError(f"{path}:1: unknown top-level key(s) {', '.join(unknown)}")
         if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):

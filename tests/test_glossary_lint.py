@@ -130,3 +130,17 @@ def test_fix_does_not_import_the_maintenance_libraries():
             "print(sorted(m for m in ('tomlkit', 'defusedxml') if m in sys.modules))")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert r.stdout.strip().splitlines()[-1] == "[]", r.stderr
+
+
+def test_amendments_lint_like_the_loader_reads_them(tmp_path):
+    """[[amend]] tables (README "Glossary format") are a glossary's own shape, not an unknown key;
+    a typo inside one is a problem with its file and line."""
+    good = tmp_path / "amend.toml"
+    good.write_text('[glossary]\nlang = "en"\n\n[[amend]]\nentry = "en/core:escalation-climbing"\n'
+                    'forbid = ["rock"]\nmust_not_fire = ["The rock climbing wall opened."]\n', encoding="utf-8")
+    assert lint([good]).problems == []
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[glossary]\nlang = "en"\n\n[[amend]]\nentry = "en/core:escalation-climbing"\nforbidd = ["rock"]\n',
+                   encoding="utf-8")
+    [problem] = lint([bad]).problems
+    assert problem.rule == "invalid-file" and "forbidd" in problem.message and problem.line == 4
