@@ -50,11 +50,31 @@ _NAME_BEFORE = regex.compile(
 _NAME_AFTER = regex.compile(r"\s+(?:brothers|frères|sisters|sœurs|olives?|cheese|harvest|variety|cultivars?)\b")
 
 
+# A sentence about languages or names: a pivot-language word in it is likely quoted, not used
+# ("In Belgium's French-language press the city is Hanovre", "signs listed the delegations in
+# French, with Lettonie between Italie and Lituanie").
+_LANGUAGE_TALK = regex.compile(
+    r"(?i)\b(?:(?:in|into)\s+(?:French|English)(?=\s*[.;:)!?]|\s*,\s+(?:with|where|while|which|as|but)\b|\s+(?:only|by|but)\b)"
+    r"|(?:French|English)-(?:language|speaking)|(?:French|English)\s+(?:names?|spellings?|editions?|versions?|translations?|only)\b"
+    r"|en\s+(?:anglais|français)\b|(?:nom|noms|orthographe|graphie)\s+(?:anglaise?s?|française?s?)\b"
+    r"|(?:langue|version|édition)\s+(?:anglaise|française)\b)")
+_SENTENCE_EDGE = regex.compile(r"[.!?](?=\s)|\n")
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    lo = max(0, start - 240)
+    edges = [m.end() for m in _SENTENCE_EDGE.finditer(text, lo, start)]
+    after = _SENTENCE_EDGE.search(text, end, min(len(text), end + 240))
+    return text[edges[-1] if edges else lo : after.start() if after else min(len(text), end + 240)]
+
+
 def named_not_used(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] is a word named as a word, or a title (of a work, a horse, a ship,
     a product: the match starts with a capital or a quote after the cue word)."""
     lo = max(0, start - 40)
     if _MENTION_BEFORE.search(text, lo, start) or _MENTION_AFTER.match(text, end):
+        return True
+    if _LANGUAGE_TALK.search(_sentence(text, start, end)):
         return True
     capital = text[start:start + 1].isupper()
     if capital and (_NAME_BEFORE.search(text, lo, start) or _NAME_AFTER.match(text, end)):

@@ -153,3 +153,19 @@ def test_the_same_exonyms_used_as_places_are_still_fixed(cleaner):
 def test_french_mentions_of_english_words_are_not_rewritten(cleaner, text):
     result = cleaner.fix(text, "fr")
     assert not [e for e in result.edits if e.rule == "glossary"], result.output
+
+
+@pytest.mark.parametrize("text", [
+    # a sentence about languages or names: the pivot-language word is quoted, not used
+    "In the city's French-language papers it is Hanovre, never Hannover" + _SIGN,
+    "The signs listed the teams in French, with Lettonie first" + _SIGN,
+    "Its French name, Transylvanie, appears on the old maps" + _SIGN,
+])
+def test_words_in_a_sentence_about_languages_are_not_rewritten(cleaner, text):
+    result = cleaner.fix(text, "en")
+    assert not [e for e in result.edits if e.rule == "glossary"], result.output
+
+
+def test_a_french_subject_is_not_a_sentence_about_the_french_language(cleaner):
+    result = cleaner.fix("French farmers in Transylvanie protested on Monday" + _SIGN, "en")
+    assert "Transylvania" in result.output
