@@ -55,6 +55,30 @@ def space_before_punctuation(doc: Document, ctx: Context) -> Iterable[Finding]:
         )
 
 
+@rule
+def space_after_apostrophe(doc: Document, ctx: Context) -> Iterable[Finding]:
+    """A stray space around an apostrophe inside a word: "l' industrie", "aujourd' hui" in
+    French, "Pogačar 's" in English."""
+    pattern = _ELISION_SPACE.get(ctx.language.code)
+    if pattern is None:
+        return
+    for m in pattern.finditer(doc.text):
+        space = m.group("space")
+        yield Finding(
+            rule="space_after_apostrophe", start=m.start("space"), end=m.end("space"), text=space,
+            action="replace", suggestion="", kind="spacing",
+            message=f"a space inside {m.group().strip()!r}, which {ctx.language.name} writes as one word",
+        )
+
+
+# Per language: a space that splits a word at its apostrophe (the space is the span).
+_ELISION_SPACE = {
+    "fr": regex.compile(r"(?i)(?<![\p{L}\p{N}])(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|aujourd(?=['’][ \u00a0]+hui\b))"
+                        r"['’](?P<space>[ \u00a0]+)(?=\p{L})"),
+    "en": regex.compile(r"(?<=[\p{L}\p{M}])(?P<space>[ \u00a0]+)['’]s\b(?![\p{L}'’])"),
+}
+
+
 def _inside_guillemets(text: str, offset: int) -> bool:
     before = text[max(0, offset - 300) : offset]
     return before.rfind("«") > before.rfind("»")
@@ -346,6 +370,10 @@ def _inside(spans, at: int) -> bool:
 _EN_CLOCK = regex.compile(
     r"(?<![\p{L}\p{N}:.,/-])(?:(?P<prep>at|from|until|till|by|around|towards|toward|since)\s+)?"
     r"(?P<h>[01]?\d|2[0-3])\s?h(?:\s?(?P<m>[0-5]\d))?(?![\p{L}\p{N}])(?!\s+(?:of|long|later|earlier|ago)\b)", regex.I)
+# "à 10:00" in French: a time after a preposition of time (a score or a ratio has none).
+_FR_COLON_CLOCK = regex.compile(
+    r"(?i)(?<![\p{L}\p{N}])(?:à|vers|dès|avant|après|jusqu['’]à|de|entre|et|depuis)[ \u00a0]+(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)"
+    r"(?![\p{N}:])(?![ \u00a0]*[ap]\.?[ \u00a0]?m\b)")
 _FR_CLOCK = regex.compile(
     r"(?<![\p{L}\p{N}:.,/-])(?P<h>1[0-2]|0?\d)(?:[:.](?P<m>[0-5]\d))?\s?(?P<ap>[ap])\.?\s?m\.?(?![\p{L}\p{N}])(?:(?<=\.)(?=\s+\p{Ll}))?", regex.I)
 
@@ -381,6 +409,14 @@ def clock_time(doc: Document, ctx: Context) -> Iterable[Finding]:
                 rule="clock_time", start=m.start(), end=m.end(), text=m.group(),
                 action="replace", suggestion=new, kind="number",
                 message=f"{m.group()!r} is an English-style time; {lang.name} writes {new!r}",
+            )
+        for m in _FR_COLON_CLOCK.finditer(text):  # "à 10:00", "vers 11:30": a time, written the English way
+            h, minutes = int(m.group("h")), m.group("m")
+            new = f"{h}\u00a0h" + (f" {minutes}" if minutes != "00" else "")
+            yield Finding(
+                rule="clock_time", start=m.start("h"), end=m.end(), text=m.group()[m.start("h") - m.start():],
+                action="replace", suggestion=new, kind="number",
+                message=f"{text[m.start('h'):m.end()]!r} is an English-style time; {lang.name} writes {new!r}",
             )
 
 

@@ -59,10 +59,12 @@ RULE_CASES = {
     "clock_time": {
         "en": [("The meeting starts at 19h30 in Paris.", "The meeting starts at 7.30pm in Paris."),
                ("The vote closed at 23h.", "The vote closed at 11pm."), ("at 9h15 on Monday", "at 9.15am on Monday")],
-        "fr": [("La réunion commence à 4 p.m. à Paris.", "La réunion commence à 16\u00a0h à Paris."),
-               ("vers 5:30 a.m. selon la police", "vers 5\u00a0h 30 selon la police")],
         "en_keep": ["He ran for 2h with no break.", "a 24h race", "at 7.30pm"],
-        "fr_keep": ["à 16 h 30", "une course de 24h"],
+        "fr": [("La réunion commence à 4 p.m. à Paris.", "La réunion commence à 16\u00a0h à Paris."),
+               ("vers 5:30 a.m. selon la police", "vers 5\u00a0h 30 selon la police"),
+               ("La séance a repris à 10:00 jeudi.", "La séance a repris à 10\u00a0h jeudi."),
+               ("entre 9:15 et 10:45", "entre 9\u00a0h 15 et 10\u00a0h 45")],
+        "fr_keep": ["à 16 h 30", "une course de 24h", "Il a gagné 6:3 au premier set.", "un ratio de 3:1"],
     },
     "currency_format": {
         "fr": [("un budget de $800 millions cette année", "un budget de 800 millions de dollars cette année"),
@@ -95,6 +97,13 @@ RULE_CASES = {
                     "Le ministère de la Santé a parlé.", "La Banque Populaire a ouvert une agence.",
                     "Le Théâtre Royal De La Monnaie Présente Sa Nouvelle Saison"],
         "en_keep": ["The Chief Executive said so.", "The National Programme began."],
+    },
+    "space_after_apostrophe": {
+        "fr": [("La crise de l' industrie continue.", "La crise de l'industrie continue."),
+               ("Aujourd' hui, il pleut.", "Aujourd'hui, il pleut."), ("Ce n’ est pas fini.", "Ce n’est pas fini.")],
+        "en": [("Pogačar 's attack came late.", "Pogačar's attack came late.")],
+        "fr_keep": ["Il a dit « l' » puis s'est tu.", "L'industrie et l'État.", "Aujourd' demain"],
+        "en_keep": ["The word 's' is a letter.", "He said 'sorry' twice.", "rock 'n' roll"],
     },
     "name_spelling": {
         "en": [("Marine Le Pen spoke. Later Marine The Pen left.", "Marine Le Pen spoke. Later Marine Le Pen left.")],
