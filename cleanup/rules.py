@@ -75,7 +75,7 @@ def space_after_apostrophe(doc: Document, ctx: Context) -> Iterable[Finding]:
 _ELISION_SPACE = {
     "fr": regex.compile(r"(?i)(?<![\p{L}\p{N}])(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|aujourd(?=['’][ \u00a0]+hui\b))"
                         r"['’](?P<space>[ \u00a0]+)(?=\p{L})"),
-    "en": regex.compile(r"(?<=[\p{L}\p{M}])(?P<space>[ \u00a0]+)['’]s\b(?![\p{L}'’])"),
+    "en": regex.compile(r"(?<=[\p{L}\p{M}])(?P<space>[ \u00a0]+)['’]s\b(?![\p{L}'’-])"),  # not "'s-Hertogenbosch"
 }
 
 

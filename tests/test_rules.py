@@ -103,7 +103,8 @@ RULE_CASES = {
                ("Aujourd' hui, il pleut.", "Aujourd'hui, il pleut."), ("Ce n’ est pas fini.", "Ce n’est pas fini.")],
         "en": [("Pogačar 's attack came late.", "Pogačar's attack came late.")],
         "fr_keep": ["Il a dit « l' » puis s'est tu.", "L'industrie et l'État.", "Aujourd' demain"],
-        "en_keep": ["The word 's' is a letter.", "He said 'sorry' twice.", "rock 'n' roll"],
+        "en_keep": ["The word 's' is a letter.", "He said 'sorry' twice.", "rock 'n' roll",
+                    "Police in 's-Hertogenbosch arrested three men."],
     },
     "name_spelling": {
         "en": [("Marine Le Pen spoke. Later Marine The Pen left.", "Marine Le Pen spoke. Later Marine Le Pen left.")],
