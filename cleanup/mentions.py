@@ -18,7 +18,8 @@ _MENTION_BEFORE = regex.compile(
     r"|(?:l['’])?orthographe\s+(?:anglaise|française|allemande|locale)\s*,?"
     r"|(?:its|their|the)\s+(?:French|German|English|Spanish|Italian|Russian|Dutch|local)\s+(?:name|spelling|title|form)s?\s*,?"
     r"|referred\s+to\s+[^.;]{0,40}?\s+as|labels?\s+(?:it|them|the\s+[\p{L}-]+)\s+(?:simply\s+)?"
-    r"|call(?:s|ed)?\s+(?:it|that\s+[^.;,]{0,25}?|this\s+[^.;,]{0,25}?)|reads?(?:\s+out)?|read\s+out)"
+    r"|call(?:s|ed)?\s+(?:it|that\s+[^.;,]{0,25}?|this\s+[^.;,]{0,25}?)|reads?(?:\s+out)?|read\s+out"
+    r"|(?:is|are|was|were)\s+called(?:\s+the)?|(?:address(?:es|ed)?|refer(?:s|red)?\s+to)\s+(?:him|her|them|it)\s+as(?:\s+[\p{L}-]+\s+or)?)"
     r")\s*[«\"“‘':]?\s*$")
 # A work, a venue, a horse or a ship named after the word: "the film Cashmere", "the colt Parme",
 # "le restaurant « Le Pavé »" (a title: the match starts with a capital or a quote).
@@ -36,7 +37,9 @@ _MENTION_AFTER = regex.compile(
     r"|(?:is\s+)?the\s+(?:French|German|English|Spanish|Italian|Russian|local)\s+(?:name|word|spelling)\b"
     r"|(?:le|la)\s+nom\s+(?:allemand|anglais|français|espagnol|italien|russe|local)\b"
     r"|(?:un|une|le|la)\s+(?:hôtel|restaurant|navire|bateau|groupe|club|bar|café|film|série|roman|album|tube|vraquier)\b"
-    r"|,\s*an?\s+(?:[\p{L}-]+\s+){0,2}(?:hotel|restaurant|bistro|ship|trawler|band|club|bar|café|film|series|novel|album|song|mare|colt|filly|horse|brand|perfume)\b"
+    r"|,\s*(?:an?|her|his|their|its)\s+(?:[\p{L}-]+\s+){0,2}(?:hotel|restaurant|bistro|ship|trawler|band|club|bar|café|film|series|novel|album|song|mare|colt|filly|horse|brand|perfume)\b"
+    # a word explained: "The French blessure can mean a wound"
+    r"|\s+(?:can|may|could)\s+mean\b|\s+means\b|\s+\(meaning\b"
     r"|,\s*(?:an?|the)\s+(?:[\p{L}-]+\s+){0,4}(?:company|firm|think\s+tank|start-?up|maker|retailer|airline|insurer)\s*[,.;)]"
     r"|,\s*its\s+name\s+in\s+(?:French|German|English|Spanish|Italian|Russian|Dutch)\b"
     # a title and its subtitle: "Tamil Nadou: Carnets de route", "Pope Francis: A Man of His Word"
@@ -47,7 +50,8 @@ _MENTION_AFTER = regex.compile(
 # olives" (the match is capitalised: part of the name of a street, a body, a family, a product).
 _NAME_BEFORE = regex.compile(
     r"(?i)\b(?:rue|avenue|boulevard|quai|impasse|allée|Fondation|Foundation|Institut|lycée|collège|stade|gare|métro)\s+$")
-_NAME_AFTER = regex.compile(r"\s+(?:brothers|frères|sisters|sœurs|olives?|cheese|harvest|variety|cultivars?)\b")
+_NAME_AFTER = regex.compile(r"\s+(?:brothers|frères|sisters|sœurs|olives?|cheese|harvest|variety|cultivars?"
+                            r"|neighbou?rhood|district|quarter)\b")
 
 
 # A sentence about languages or names: a pivot-language word in it is likely quoted, not used

@@ -358,7 +358,8 @@ def _quotes(doc: Document):
     return quotes(doc)
 
 
-_ENGLISH_SUBTITLE = regex.compile(r"[ \u00a0]+(?:A|An|The|His|Her|Its|Their|Our|My|How|Why|What|When)[ \u00a0]+\p{Lu}?[\p{L}'’-]+")
+_ENGLISH_SUBTITLE = regex.compile(r"[ \u00a0]+(?:(?:A|An|The|His|Her|Its|Their|Our|My|How|Why|What|When)[ \u00a0]+\p{Lu}?[\p{L}'’-]+"
+                                  r"|\p{Lu}[\p{L}'’-]+[ \u00a0]+(?:of|and|in|for)[ \u00a0]+(?:the[ \u00a0]+)?\p{Lu})")
 
 
 def _inside(spans, at: int) -> bool:

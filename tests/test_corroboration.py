@@ -134,6 +134,12 @@ _SIGN = ", and officials called for de -escalation."
     "The Limbourg brothers painted the manuscript" + _SIGN,
     "The salad is dressed with Lucques olives" + _SIGN,
     "Shares in Copernic, the Canadian software company, fell" + _SIGN,
+    "Chef Ana Ruiz opened Lucques, her first restaurant, in 2001" + _SIGN,
+    "Villas in the Californie neighbourhood of Cannes sold well" + _SIGN,
+    # a word explained, named, or a form of address
+    "The word blessure can mean a wound or an injury" + _SIGN,
+    "In France that round is called the seizièmes de finale" + _SIGN,
+    "Parishioners still address him as Monseigneur or archevêque" + _SIGN,
 ])
 def test_names_given_as_names_and_parts_of_other_names_are_not_rewritten(cleaner, text):
     result = cleaner.fix(text, "en")

@@ -53,7 +53,8 @@ RULE_CASES = {
         "fr": [("Il a dit: non.", "Il a dit\u00a0: non."), ("Pourquoi? Parce que.", "Pourquoi\u00a0? Parce que.")],
         "fr_keep": ["à 12:30 précises", "voir https://exemple.fr", "Il a dit : non.",
                     "Le livre Darfur: The Ambiguous Genocide a paru en 2005.",
-                    "Le film Pope Francis: A Man of His Word a été présenté à Cannes."],
+                    "Le film Pope Francis: A Man of His Word a été présenté à Cannes.",
+                    "Sa biographie Suleiman: Sultan of the East a paru en 1951."],
         "en_keep": ["He said: no.", "Why? Because."],
     },
     "clock_time": {
