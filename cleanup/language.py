@@ -8,6 +8,7 @@ morphology component (``cleanup.morphology``). Unknown tables and keys are load 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .datafile import LazyRegex, check_keys, compile_regex, key_line, read_toml
@@ -36,6 +37,20 @@ SCHEMA: dict[str, dict[str, type] | type] = {
                            "gap_target_below": float, "min_length": int},
 }
 GUARD_KEYS = frozenset({"not_before", "not_after", "require_any"})
+# [untranslated_words] keys and their defaults, in the order of Language.untranslated.
+UNTRANSLATED_DEFAULTS = (("read", 60000), ("pivot_at_least", 2.3), ("target_below", 1.2), ("gap", 0.0),
+                         ("gap_target_below", 0.0), ("min_length", 4))
+
+
+@lru_cache(maxsize=65536)
+def zipf(word: str, lang: str, missing: float = 0.0) -> float:
+    """wordfreq's Zipf frequency of a word in a language, memoised (the same words recur across
+    thousands of wrong forms and matches); ``missing`` without wordfreq."""
+    try:
+        from wordfreq import zipf_frequency  # read when first asked: never by `--help`
+    except ImportError:  # pragma: no cover - a declared dependency
+        return missing
+    return zipf_frequency(word, lang)
 
 
 @dataclass(frozen=True)
@@ -81,7 +96,7 @@ class Language:
     # untranslated_word: (pivot words read, least pivot Zipf, target Zipf below which a word is
     # rare here, or a pivot-minus-target gap at least this (0: off) for words below the next
     # Zipf, least length)
-    untranslated: tuple[int, float, float, float, float, int] = (60000, 2.3, 1.2, 0.0, 0.0, 4)
+    untranslated: tuple[int, float, float, float, float, int] = tuple(d for _, d in UNTRANSLATED_DEFAULTS)
     # title_case_name: heads of names of bodies and titles written in sentence case here, the
     # endings of adjectives that must then be lowercase, and pairs that keep their capitals
     capital_heads: frozenset[str] = frozenset()
@@ -189,9 +204,7 @@ def load_language(path: Path) -> Language:
         capital_heads=frozenset(strings("capitals", "heads")),
         adjective_endings=tuple(strings("capitals", "adjective_endings")),
         capitals_kept=frozenset(strings("capitals", "keep")),
-        untranslated=tuple(data.get("untranslated_words", {}).get(k, d) for k, d in (
-            ("read", 60000), ("pivot_at_least", 2.3), ("target_below", 1.2), ("gap", 0.0),
-            ("gap_target_below", 0.0), ("min_length", 4))),
+        untranslated=tuple(data.get("untranslated_words", {}).get(k, d) for k, d in UNTRANSLATED_DEFAULTS),
     )
 
 

@@ -15,7 +15,7 @@ with the glossary.
 
 from __future__ import annotations
 
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 import bisect
 import re as _re
@@ -28,7 +28,7 @@ from .detectors import Context, detector
 from .document import WORD_RE, Document, SearchText, normalize_token, search_key
 from .mentions import named_not_used
 from .glossary import Entry
-from .language import REGEX_TIMEOUT, Language
+from .language import REGEX_TIMEOUT, Language, zipf
 from .result import Finding
 
 _GAP_RE = regex.compile(r"[ \t\u00a0\u202f]*[-‐‑‒–'’]?[ \t\u00a0\u202f]*")
@@ -711,19 +711,8 @@ def _evident(words: tuple[str, ...], lang: str) -> bool:
     """Whether a wrong form holds a word rare in the target language ("brejnev", "infox"):
     then it shows machine translation by itself; a form of common words ("lost conscience")
     has legitimate readings and needs corroboration."""
-    return any(_zipf(piece.casefold(), lang) < EVIDENT_ZIPF
+    return any(zipf(piece.casefold(), lang, 7.0) < EVIDENT_ZIPF
                for w in words for piece in regex.split(r"[-'’]", w) if len(piece) > 1 and not piece.isdigit())
-
-
-@lru_cache(maxsize=65536)
-def _zipf(word: str, lang: str) -> float:
-    """wordfreq's Zipf frequency, read when an index is compiled (the same words recur across
-    thousands of wrong forms), 7 (common) without wordfreq."""
-    try:
-        from wordfreq import zipf_frequency
-    except ImportError:
-        return 7.0
-    return zipf_frequency(word, lang)
 
 
 def _distinctive(entry: Entry, lang: str) -> bool:
@@ -731,7 +720,7 @@ def _distinctive(entry: Entry, lang: str) -> bool:
     without its context is worth a flag: several words, a pattern, or a rare word."""
     if entry.pattern is not None or any(len(_norms(w)) > 1 for w in entry.wrong):
         return True
-    return all(_zipf(w, lang) < AUTO_FLAG_ZIPF for w in entry.wrong)
+    return all(zipf(w, lang, 7.0) < AUTO_FLAG_ZIPF for w in entry.wrong)
 
 
 def _word_sets(text: str) -> tuple[frozenset[str], list[str], str]:

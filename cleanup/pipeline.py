@@ -221,8 +221,10 @@ def corroborate(found: list[Finding]) -> list[Finding]:
     in clean text; it is edited only where the article shows machine translation elsewhere too
     (at least CORROBORATION other findings: rules, glossary forms that no correct text holds,
     other entries), else flagged for review. Findings are not otherwise changed."""
-    common = [f for f in found if f.rule == "glossary" and f.fixable and f.evidence.get("common_words")]
-    if not common:
+    def common(f: Finding) -> bool:
+        return f.rule == "glossary" and f.fixable and bool(f.evidence.get("common_words"))
+
+    if not any(map(common, found)):
         return found
     by_key: dict[str, set[tuple[int, int]]] = {}  # a sign's entry (or rule) -> its distinct spans
     for g in found:
@@ -230,7 +232,7 @@ def corroborate(found: list[Finding]) -> list[Finding]:
             by_key.setdefault(g.entry or g.rule, set()).add((g.start, g.end))
     out = []
     for f in found:
-        if f.rule == "glossary" and f.fixable and f.evidence.get("common_words"):
+        if common(f):
             others = 0
             for key, spans in by_key.items():  # linear in the keys, not quadratic in the findings
                 if key == f.entry:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable
+from functools import lru_cache
 
 import regex
 
 from .detectors import Context, detector as rule
 from .document import WORD_RE, Document
-from .language import REGEX_TIMEOUT, Guard, Language
+from .language import REGEX_TIMEOUT, Guard, Language, zipf
 from .mentions import named_not_used
 from .result import Finding
 
@@ -548,11 +549,7 @@ _PARTICLES = {"the": ("Le", "La", "Les", "L’", "L'"), "of": ("de", "De", "d’
 
 def _word_of_language(word: str, lang: str, least: float = 3) -> bool:
     """A word of the language itself (wordfreq Zipf ``least`` or more), not only a name."""
-    try:
-        from wordfreq import zipf_frequency
-    except ImportError:
-        return False
-    return zipf_frequency(word.casefold(), lang) >= least
+    return zipf(word.casefold(), lang) >= least
 
 
 @rule
@@ -564,10 +561,8 @@ def title_case_name(doc: Document, ctx: Context) -> Iterable[Finding]:
     lang = ctx.language
     if not lang.capital_heads:
         return
-    heads = "|".join(map(regex.escape, sorted(lang.capital_heads, key=len, reverse=True)))
-    pattern = regex.compile(rf"(?<![\p{{L}}\p{{M}}'’-])({heads})[ \u00a0]+(\p{{Lu}}[\p{{Ll}}\p{{M}}]+)(?![\p{{L}}\p{{M}}'’-])")
     text = doc.text
-    for m in pattern.finditer(text, overlapped=True):
+    for m in _capital_heads(lang.capital_heads).finditer(text, overlapped=True):
         word = m.group(2).casefold()
         if m.group() in lang.capitals_kept or not word.endswith(lang.adjective_endings):
             continue
@@ -579,6 +574,14 @@ def title_case_name(doc: Document, ctx: Context) -> Iterable[Finding]:
             message=f"{m.group()!r}: names of bodies and titles take sentence case here ({m.group(1)} "
                     f"{word}); English capitals are the mark of a calque",
         )
+
+
+@lru_cache(maxsize=16)
+def _capital_heads(heads: frozenset[str]) -> regex.Pattern:
+    """A head of a body's name or a title, then a capitalised word (compiled once per profile:
+    the rule runs on every region of every document)."""
+    alternation = "|".join(map(regex.escape, sorted(heads, key=len, reverse=True)))
+    return regex.compile(rf"(?<![\p{{L}}\p{{M}}'’-])({alternation})[ \u00a0]+(\p{{Lu}}[\p{{Ll}}\p{{M}}]+)(?![\p{{L}}\p{{M}}'’-])")
 
 
 def _headline_case(text: str, start: int, end: int) -> bool:
