@@ -1,0 +1,94 @@
+"""The compiled-glossary cache (cleanup/cache.py) is only an optimisation: an edited glossary
+is read again, a corrupt or unsafe cache means compiling again, and a run that adds a file
+parses only that file."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+import cleanup.pipeline as pipeline
+from cleanup import Cleaner, Settings
+
+_ENTRY = """\
+[glossary]
+lang = "en"
+
+[[entry]]
+id = "{id}"
+term = "{term}"
+wrong = ["{wrong}"]
+must_fire = ["The {wrong} rose."]
+must_not_fire = ["The {term} rose."]
+"""
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    folder.mkdir(mode=0o700)
+    monkeypatch.setenv("CLEANUP_CACHE_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def loads(monkeypatch):
+    """The glossary files parsed (not read from the cache) by the runs of a test."""
+    parsed: list[str] = []
+    real = pipeline.load_glossary
+
+    def counting(path, lang=None):
+        parsed.append(Path(path).name)
+        return real(path, lang=lang)
+
+    monkeypatch.setattr(pipeline, "load_glossary", counting)
+    return parsed
+
+
+def _folder(root: Path, **files: tuple[str, str, str]) -> Path:
+    (root / "en").mkdir(parents=True, exist_ok=True)
+    for name, (eid, term, wrong) in files.items():
+        (root / "en" / f"{name}.toml").write_text(_ENTRY.format(id=eid, term=term, wrong=wrong), encoding="utf-8")
+    return root
+
+
+def _fix(folder: Path, text: str) -> str:
+    return Cleaner(glossary_dirs=[folder], bundled=False, settings=Settings(assume_mt=True)).fix(text, "en").output
+
+
+def test_a_run_that_adds_a_file_parses_only_that_file(cache, loads, tmp_path):
+    folder = _folder(tmp_path / "g", a=("a", "escalation", "climbing"))
+    assert _fix(folder, "The climbing rose.") == "The escalation rose."
+    assert loads == ["a.toml"]
+    _folder(folder, b=("b", "Kashmir", "cashmere"))
+    assert _fix(folder, "The cashmere rose.") == "The Kashmir rose."
+    assert loads == ["a.toml", "b.toml"]  # a.toml came from the cache
+
+
+def test_an_edited_file_is_read_again(cache, loads, tmp_path):
+    folder = _folder(tmp_path / "g", a=("a", "escalation", "climbing"))
+    assert _fix(folder, "The climbing rose.") == "The escalation rose."
+    stat = (folder / "en" / "a.toml").stat()
+    _folder(folder, a=("a", "upsurge", "climbing"))  # same path, same size class, new content
+    os.utime(folder / "en" / "a.toml", ns=(stat.st_atime_ns, stat.st_mtime_ns))  # even with the old time
+    assert _fix(folder, "The climbing rose.") == "The upsurge rose."
+    assert loads == ["a.toml", "a.toml"]
+
+
+def test_a_corrupt_cache_is_compiled_again(cache, tmp_path):
+    folder = _folder(tmp_path / "g", a=("a", "escalation", "climbing"))
+    assert _fix(folder, "The climbing rose.") == "The escalation rose."
+    written = list(cache.glob("*.pickle"))
+    assert any(p.name.startswith("file-en-") for p in written)
+    for p in written:
+        p.write_bytes(b"\x80\x04not a pickle")
+    assert _fix(folder, "The climbing rose.") == "The escalation rose."
+
+
+def test_a_cache_folder_others_can_write_to_is_not_used(cache, loads, tmp_path):
+    cache.chmod(0o777)
+    folder = _folder(tmp_path / "g", a=("a", "escalation", "climbing"))
+    assert _fix(folder, "The climbing rose.") == "The escalation rose."
+    assert _fix(folder, "The climbing rose.") == "The escalation rose."
+    assert loads == ["a.toml", "a.toml"]  # nothing read from it
+    assert not list(cache.glob("*.pickle"))  # and nothing written
