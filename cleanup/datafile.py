@@ -5,6 +5,7 @@ every error names the file and, where it can be found, the line; unknown keys ar
 from __future__ import annotations
 
 import json
+import pickle
 import re
 import tomllib
 from pathlib import Path
@@ -74,20 +75,25 @@ def check_keys(table: dict, allowed: set[str] | frozenset[str], path: Path, text
 
 
 class LazyRegex:
-    """A data-supplied regex: checked when its file is loaded, compiled again only on first use
-    after being read back from the compiled-glossary cache (it pickles as its source), so
-    start-up never compiles the thousands of context regexes a run may never need."""
+    """A data-supplied regex: checked when its file is loaded, and read back from the
+    compiled-glossary cache as its compiled program (the ``regex`` module pickles a pattern
+    with its compiled code, so loading it costs no parsing), unpickled only on first use: a
+    run never pays for the thousands of context regexes it does not need."""
 
-    __slots__ = ("pattern", "_compiled")
+    __slots__ = ("pattern", "_compiled", "_blob")
 
     def __init__(self, pattern: str, compiled: regex.Pattern | None = None):
         self.pattern = pattern
         self._compiled = compiled
+        self._blob: bytes | None = None
 
     @property
     def compiled(self) -> regex.Pattern:
         if self._compiled is None:
-            self._compiled = regex.compile(self.pattern, regex.V0)
+            if self._blob is not None:
+                self._compiled = pickle.loads(self._blob)
+            else:
+                self._compiled = regex.compile(self.pattern, regex.V0)
         return self._compiled
 
     def search(self, *args, **kwargs):
@@ -100,10 +106,12 @@ class LazyRegex:
         return self.compiled.fullmatch(*args, **kwargs)
 
     def __getstate__(self):
-        return self.pattern
+        if self._blob is None and self._compiled is not None:
+            self._blob = pickle.dumps(self._compiled, protocol=pickle.HIGHEST_PROTOCOL)
+        return self.pattern, self._blob
 
     def __setstate__(self, state):
-        self.pattern = state
+        self.pattern, self._blob = state
         self._compiled = None
 
     def __repr__(self) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 from functools import cached_property
 
 import bisect
+import pickle
 import re as _re
 from collections import defaultdict
 from typing import NamedTuple
@@ -128,16 +129,13 @@ class GlossaryIndex:
         for forms in keys.values():
             forms.sort(key=lambda f: (-len(f.norms), f.entry))
         self.keys = list(keys)
-        # Per key: its one- and two-word forms, and its longer forms by the first letters of
-        # their third word (read at a hit, so a common head such as "in the" costs one lookup).
-        self.key_forms = [[f for f in keys[key] if len(f.norms) <= 2] for key in self.keys]
-        self.key_longer = []
-        for key in self.keys:
-            longer: dict[str, list[Form]] = defaultdict(list)
-            for f in keys[key]:
-                if len(f.norms) > 2:
-                    longer[f.norms[2][:_THIRD]].append(f)
-            self.key_longer.append(dict(longer))
+        # Keys holding the same forms (a head's one- to three-space variants) share one group:
+        # its one- and two-word forms, and its longer forms by the first letters of their third
+        # word (read at a hit, so a common head such as "in the" costs one lookup).
+        group_of: dict[tuple[Form, ...], int] = {}
+        self.key_group = [group_of.setdefault(tuple(keys[key]), len(group_of)) for key in self.keys]
+        self._groups: dict[int, _Group] = {g: _group(forms) for forms, g in group_of.items()}
+        self._blobs: list[bytes] | None = None
         # Context items: one automaton for every require/forbid item of every entry.
         self.context = [(tuple(_item(x) for x in e.require), tuple(_item(x) for x in e.forbid))
                         for e in entries]
@@ -171,7 +169,14 @@ class GlossaryIndex:
         self._ac = None
 
     def __getstate__(self):
+        # The forms travel as one small pickle per group, unpickled when a key of the group is
+        # first hit: loading a cached index does not build the tens of thousands of forms an
+        # article never meets (start-up time, and a cost that does not grow with the glossary).
+        if self._blobs is None:
+            self._blobs = [pickle.dumps(self._groups[g], protocol=pickle.HIGHEST_PROTOCOL)
+                           for g in range(len(self._groups))]
         state = dict(self.__dict__)
+        state["_groups"] = {}
         state["_ac"] = None
         for name in ("_literals", "_literal_patterns", "_free_patterns"):
             state.pop(name, None)
@@ -191,6 +196,13 @@ class GlossaryIndex:
                     self._free_patterns.append(i)
             self._ac = (_automaton(self.keys), _automaton(self.pieces), _automaton(self._literals))
         return self._ac
+
+    def _group(self, key_index: int) -> "_Group":
+        g = self.key_group[key_index]
+        got = self._groups.get(g)
+        if got is None:
+            got = self._groups[g] = pickle.loads(self._blobs[g])
+        return got
 
     # -- detection ---------------------------------------------------------------------
 
@@ -219,8 +231,8 @@ class GlossaryIndex:
         for key_index, a, b in _hits(ac, s):
             if st.is_word_char(a - 1) or st.is_word_char(b):
                 continue
-            candidates += ((a, b, form) for form in self.key_forms[key_index])
-            longer = self.key_longer[key_index]
+            short, longer = self._group(key_index)
+            candidates += ((a, b, form) for form in short)
             if not longer:
                 continue
             j = b
@@ -788,6 +800,22 @@ def _running_max(values: list[int]) -> list[int]:
 
 def _norms(text: str) -> tuple[str, ...]:
     return tuple(normalize_token(m.group()) for m in WORD_RE.finditer(text))
+
+
+class _Group(NamedTuple):
+    """The forms of one search key: one- and two-word forms, and longer forms by the first
+    ``_THIRD`` letters of their third word."""
+
+    short: list[Form]
+    longer: dict[str, list[Form]]
+
+
+def _group(forms: list[Form]) -> _Group:
+    longer: dict[str, list[Form]] = defaultdict(list)
+    for f in forms:
+        if len(f.norms) > 2:
+            longer[f.norms[2][:_THIRD]].append(f)
+    return _Group([f for f in forms if len(f.norms) <= 2], dict(longer))
 
 
 def _gap_variants(norms: tuple[str, ...]) -> list[str]:

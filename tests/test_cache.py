@@ -92,3 +92,38 @@ def test_a_cache_folder_others_can_write_to_is_not_used(cache, loads, tmp_path):
     assert _fix(folder, "The climbing rose.") == "The escalation rose."
     assert loads == ["a.toml", "a.toml"]  # nothing read from it
     assert not list(cache.glob("*.pickle"))  # and nothing written
+
+
+def test_a_cached_index_finds_what_the_built_one_finds_and_unpacks_only_what_it_meets():
+    """The cache stores each search key's forms and each regex's compiled program as small
+    pickles opened on first use: the findings are the same as the freshly built index's, and
+    loading it builds no form and parses no regex an article does not need."""
+    import pickle
+
+    import regex
+
+    from cleanup.datafile import LazyRegex
+    from cleanup.document import Document
+
+    pack = Cleaner(settings=Settings()).pack("en")
+    built = pack._compiled[1]
+    built.lang = pack.language
+    loaded = pickle.loads(pickle.dumps(built, protocol=pickle.HIGHEST_PROTOCOL))
+    loaded.lang = pack.language
+    assert loaded._groups == {} and len(loaded._blobs) == len(set(built.key_group))
+    text = (Path(__file__).parent.parent / "seeds" / "000_b9882e595d678b98.txt").read_text(encoding="utf-8")
+    doc = Document(text, "en")
+    want = [f.to_dict() for f in built.find(doc)]
+    assert want  # the founding article has glossary artefacts
+    assert [f.to_dict() for f in loaded.find(Document(text, "en"))] == want
+    assert 0 < len(loaded._groups) < len(loaded._blobs) / 10  # an article meets few keys
+
+    source = r"\b(?:cashmere|kashmiri?)\s+attack"
+    lazy = pickle.loads(pickle.dumps(LazyRegex(source, regex.compile(source, regex.V0))))
+    assert lazy._compiled is None
+    real = regex.compile
+    try:
+        regex.compile = None  # a cached regex is not parsed again
+        assert lazy.search("a cashmere attack").group() == "cashmere attack"
+    finally:
+        regex.compile = real
