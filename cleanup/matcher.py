@@ -27,7 +27,7 @@ import regex
 
 from .detectors import Context, detector
 from .document import WORD_RE, Document, SearchText, normalize_token, search_key
-from .mentions import named_not_used
+from .mentions import named_not_used, sentence_of
 from .glossary import Entry
 from .language import REGEX_TIMEOUT, Language, zipf
 from .result import Finding
@@ -557,6 +557,23 @@ Ontario Québec Quebec Manitoba Saskatchewan Alberta""".split())
 # A place followed by a US state or Canadian province is that state's town ("Damascus, Maryland").
 _STATE_AFTER = regex.compile(
     r"\s*,?\s*(?:(?:dans|en|au|in)\s+(?:l['’]|le\s+|la\s+|the\s+state\s+of\s+)?)?(?:" + "|".join(_OTHER_STATES) + r")\b")
+# A sentence naming a US state or Canadian province (not Washington or Georgia, which name a
+# government and a country too) or a county: a world city's name in it is likely that state's town.
+_US_STATES = tuple(s for s in _OTHER_STATES[: _OTHER_STATES.index("Ontario")] if s not in ("Washington", "Georgia", "Géorgie"))
+_AMERICAN_TOWN = regex.compile(r"(?<![\p{L}-])(?:" + "|".join(_US_STATES) + r"|[Cc]ounty|[Cc]omté)(?![\p{L}-])")
+
+
+def _american_town(text: str, start: int, end: int, term: str) -> bool:
+    """A world place's name in a sentence that names a US state or a county elsewhere: likely
+    the American town ("à Andalusia, petite ville de l'Alabama"), unless the entry's own place is
+    in the United States ("Californie", "Caroline du Nord")."""
+    if _AMERICAN_TOWN.search(term):
+        return False
+    sentence = sentence_of(text, start, end)
+    at = sentence.find(text[start:end])
+    if at >= 0:
+        sentence = sentence[:at] + " " * (end - start) + sentence[at + end - start:]
+    return bool(_AMERICAN_TOWN.search(sentence))
 # A capitalised word and a Spanish/Italian/Portuguese "of" before the match: a foreign name.
 _FOREIGN_OF = regex.compile(r"(\p{L}[\p{L}\p{M}'’-]*)[ \u00a0]+(?:de|del|de\s+la|da|di|do|dos|das|della)[ \u00a0]+$")
 _PREV_WORD_HYPHEN = regex.compile(r"\p{Lu}[\p{L}\p{M}]*[-‐]$")
@@ -601,6 +618,8 @@ class _Context:
             near = (text[max(0, start - 16):start] + " " + text[end:end + 16]).casefold().replace("’", "'")
             if regex.search(r"(?<!\w)" + regex.escape(entry.term.casefold().replace("’", "'")) + r"(?!\w)", near):
                 return True  # "Séville (Seville)": the two set side by side
+        if "{" not in entry.term and _glossed(text, start, end, entry.term):
+            return True  # "un search warrant (mandat de perquisition)": the word and its gloss
         if self.title_case(start) or entry.pattern is not None:
             return False  # (a pattern's own regex says which words it takes)
         words = [m for m in WORD_RE.finditer(matched)]
@@ -610,6 +629,8 @@ class _Context:
                 return False  # the glossary's name, written in lowercase to match any case ("cashmere")
             first = 1 if self.starts_sentence(start) else 0
             return any(m.group()[:1].isupper() for m in words[first:])
+        if entry.kind == "place" and _american_town(text, start, end, entry.term):
+            return True  # "à Andalusia, petite ville de l'Alabama", "Brandenburg v. Ohio"
         if entry.before or entry.after or licensed.get("context"):
             return False  # the entry names its own neighbours: "Benyamin" before "Netanyahu"
         if entry.kind == "place" and _STATE_AFTER.match(text, end):
@@ -800,6 +821,16 @@ def _running_max(values: list[int]) -> list[int]:
 
 def _norms(text: str) -> tuple[str, ...]:
     return tuple(normalize_token(m.group()) for m in WORD_RE.finditer(text))
+
+
+def _glossed(text: str, start: int, end: int, term: str) -> bool:
+    """Whether the match and the entry's term stand side by side, one in brackets: "un search
+    warrant (mandat de perquisition)", "parties prenantes (stakeholders)"."""
+    folded = regex.escape(term.casefold().replace("’", "'"))
+    after = text[end : end + len(term) + 6].casefold().replace("’", "'")
+    before = text[max(0, start - len(term) - 6) : start].casefold().replace("’", "'")
+    return bool(regex.match(r"\s*[(\[]\s*" + folded + r"(?!\w)", after)
+                or regex.search(r"(?<!\w)" + folded + r"\s*[(\[]\s*$", before))
 
 
 class _Group(NamedTuple):

@@ -19,7 +19,17 @@ _MENTION_BEFORE = regex.compile(
     r"|(?:its|their|the)\s+(?:French|German|English|Spanish|Italian|Russian|Dutch|local)\s+(?:name|spelling|title|form)s?\s*,?"
     r"|referred\s+to\s+[^.;]{0,40}?\s+as|labels?\s+(?:it|them|the\s+[\p{L}-]+)\s+(?:simply\s+)?"
     r"|call(?:s|ed)?\s+(?:it|that\s+[^.;,]{0,25}?|this\s+[^.;,]{0,25}?)|reads?(?:\s+out)?|read\s+out"
-    r"|(?:is|are|was|were)\s+called(?:\s+the)?|(?:address(?:es|ed)?|refer(?:s|red)?\s+to)\s+(?:him|her|them|it)\s+as(?:\s+[\p{L}-]+\s+or)?)"
+    r"|(?:is|are|was|were)\s+called(?:\s+the)?|(?:address(?:es|ed)?|refer(?:s|red)?\s+to)\s+(?:him|her|them|it)\s+as(?:\s+[\p{L}-]+\s+or)?"
+    # "calling her X", "there is no (such place as) X", "listed under X", "marks the city as X",
+    # "the acronym X", "(be) titled X", "in Romanian, X"; French "ce que la loi appelle un X",
+    # "qualifiés de X", "désigné par X", "se présente comme X", "le sigle X"
+    r"|calling\s+(?:him|her|them|it)(?:\s+simply)?|there\s+(?:is|was)\s+no(?:\s+such\s+[\p{L}-]+\s+as)?"
+    r"|list(?:s|ed)?\s+(?:[^.;,]{0,30}?\s+)?(?:under|as)|marks?\s+[^.;,]{0,30}?\s+as|(?:acronym|abbreviation|initials)"
+    r"|(?:translat\w+|turn(?:s|ed|ing)?|render\w*|garbl\w+)\s+(?:[^.;]{0,40}?\s+)?into"
+    r"|(?:be|been|is|was|are|were)\s+titled|(?:en|in)\s+(?:roumain|polonais|ukrainien|turc|grec|chinois|japonais|catalan|basque|breton|corse"
+    r"|Romanian|Polish|Ukrainian|Turkish|Greek|Chinese|Japanese|Catalan|Basque|Breton|Corsican)\s*,"
+    r"|appel(?:le|lent|ait|aient)\s+(?:(?:un|une|le|la|les|des)\s+|l['’]\s*)?|qualifi[ée]e?s?\s+(?:de\s+|d['’])"
+    r"|désign[ée]e?s?\s+(?:par|sous)|se\s+présent(?:e|ent|ait|aient)\s+comme|(?:le\s+)?sigle|l['’](?:acronyme|abréviation))"
     r")\s*[«\"“‘':]?\s*$")
 # A work, a venue, a horse or a ship named after the word: "the film Cashmere", "the colt Parme",
 # "le restaurant « Le Pavé »" (a title: the match starts with a capital or a quote).
@@ -42,6 +52,9 @@ _MENTION_AFTER = regex.compile(
     r"|\s+(?:can|may|could)\s+mean\b|\s+means\b|\s+\(meaning\b"
     r"|,\s*(?:an?|the)\s+(?:[\p{L}-]+\s+){0,4}(?:company|firm|think\s+tank|start-?up|maker|retailer|airline|insurer)\s*[,.;)]"
     r"|,\s*its\s+name\s+in\s+(?:French|German|English|Spanish|Italian|Russian|Dutch)\b"
+    # "the fourrière, as the municipal pound is known"; "X is not a real place"
+    r"|,\s*as\s+[^,.;]{0,40}?\s+(?:is|are|was|were)\s+(?:known|called)\b"
+    r"|\s+(?:is|was)\s+not\s+a\s+real\b|\s+(?:does|did)\s+not\s+exist\b"
     # a title and its subtitle: "Tamil Nadou: Carnets de route", "Pope Francis: A Man of His Word"
     r"|:[ \u00a0]+(?:(?:A|An|The|Le|La|Les|Un|Une)\s+\p{Lu}|\p{L}+\s+(?:d['’]|de|du|des|of)\s+\p{L}))")
 
@@ -65,7 +78,7 @@ _LANGUAGE_TALK = regex.compile(
 _SENTENCE_EDGE = regex.compile(r"[.!?](?=\s)|\n")
 
 
-def _sentence(text: str, start: int, end: int) -> str:
+def sentence_of(text: str, start: int, end: int) -> str:
     lo = max(0, start - 240)
     edges = [m.end() for m in _SENTENCE_EDGE.finditer(text, lo, start)]
     after = _SENTENCE_EDGE.search(text, end, min(len(text), end + 240))
@@ -78,7 +91,7 @@ def named_not_used(text: str, start: int, end: int) -> bool:
     lo = max(0, start - 40)
     if _MENTION_BEFORE.search(text, lo, start) or _MENTION_AFTER.match(text, end):
         return True
-    if _LANGUAGE_TALK.search(_sentence(text, start, end)):
+    if _LANGUAGE_TALK.search(sentence_of(text, start, end)):
         return True
     capital = text[start:start + 1].isupper()
     if capital and (_NAME_BEFORE.search(text, lo, start) or _NAME_AFTER.match(text, end)):

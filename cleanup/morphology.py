@@ -116,6 +116,12 @@ class Morphology:
 MORPHOLOGIES["none"] = Morphology
 
 
+# A term starting with an auxiliary or a copula is a clause, and one ending in a function word
+# is not a noun phrase: neither takes a plural.
+_EN_CLAUSE_STARTS = frozenset("is was were are be been being am has have had do does did will would can could may might shall should must".split())
+_EN_FUNCTION_ENDS = frozenset("a an the to and or but that than as it its their his her".split())
+
+
 @register("english")
 class English(Morphology):
     """English: -s/-es plurals on the last word; "a"/"an" handled by the profile's articles."""
@@ -131,8 +137,12 @@ class English(Morphology):
         return forms
 
     def pluralizable(self, term: str) -> bool:
-        last = WORD_RE.findall(term)[-1:] or [""]
-        return last[0].islower()
+        """A noun phrase in lowercase: not a clause ("was a boon for", "is on the rise") nor a
+        phrase ending in a function word."""
+        words = WORD_RE.findall(term)
+        if not words or not words[-1].islower():
+            return False
+        return words[0].casefold() not in _EN_CLAUSE_STARTS and words[-1].casefold() not in self.head_breaks | _EN_FUNCTION_ENDS
 
     def verb_forms(self, phrase: str) -> dict[str, str] | None:
         m = WORD_RE.match(phrase)
@@ -163,7 +173,14 @@ class English(Morphology):
     def agree(self, text, start, end, new, gender, number, plural):
         """A place name English writes with "the" ("the Balearic Islands", "the Baltic Sea")
         replacing one that took none after a preposition: "in Baléares" -> "in the Balearic
-        Islands"."""
+        Islands"; and one English writes without, replacing one that took it: "the Lake of
+        Constance" -> "Lake Constance"."""
+        if _EN_NO_THE.match(new):
+            the = regex.search(r"(?<![\p{L}])(?:the|The)[ \u00a0]+$", text[max(0, start - 6) : start])
+            if the:
+                article = the.group()
+                return start - len(article), end, (new if article[0] == "t" else new[:1].upper() + new[1:])
+            return start, end, new
         if not _EN_NEEDS_THE.search(new) or not new[:1].isupper():
             return start, end, new
         before = regex.search(r"([\p{L}'’]+)[ \u00a0]+$", text[max(0, start - 30) : start])
@@ -188,6 +205,8 @@ class English(Morphology):
 _EN_NEEDS_THE = regex.compile(
     r"^(?!the\b)[\p{Lu}][\p{L}' -]*\b(?:Islands|Isles|Sea|Ocean|Gulf|Channel|Alps|Mountains|Netherlands|Philippines"
     r"|Bahamas|Maldives|Balkans|Caribbean|Mediterranean|Himalayas|Andes|Pyrenees|Dolomites|Riviera|Sahara|Sahel)$")
+# Place names English writes without "the": "Lake Constance", "Mount Etna", "Cape Horn".
+_EN_NO_THE = regex.compile(r"(?:Lake|Mount|Cape)[ \u00a0]+\p{Lu}")
 _EN_PLACE_PREPOSITIONS = frozenset("in to from across of on at into through over near around off via towards toward "
                                    "throughout within beyond".split())
 

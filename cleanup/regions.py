@@ -21,8 +21,8 @@ from .document import WORD_RE, Document
 from .result import Span
 
 # Opening -> closing delimiters. Straight double quotes pair in order within a paragraph.
-_PAIRS = {"“": "”", "«": "»", "„": "“", "‹": "›", "‘": "’", '"': '"', "‚": "‘"}
-_OPEN_RE = regex.compile(r"[“«„‹‘\"‚]")
+_PAIRS = {"“": "”", "«": "»", "„": "“", "‹": "›", "‘": "’", '"': '"', "‚": "‘", "'": "'"}
+_OPEN_RE = regex.compile(r"[“«„‹‘\"‚]|(?<![\p{L}\p{N}])'")  # a straight ' after a letter is an apostrophe
 MIN_FOREIGN_WORDS = 6  # shorter passages are names, titles or loanwords, not another language
 
 
@@ -39,7 +39,7 @@ def quotes(doc: Document) -> list[Span]:
             opener = m.group()
             closer = _PAIRS[opener]
             start = m.end()
-            if opener in "‘‚" and start < len(text) and not text[start].isalpha():
+            if opener in "‘‚'" and start < len(text) and not text[start].isalpha():
                 pos = start
                 continue
             end = _closing(text, start, opener, closer)
@@ -53,8 +53,8 @@ def quotes(doc: Document) -> list[Span]:
 
 
 def _closing(text: str, start: int, opener: str, closer: str) -> int | None:
-    if opener == "‘":  # a closing ’ is also an apostrophe: take one not followed by a letter
-        for m in regex.finditer("’", text[start:]):
+    if opener in "‘'":  # a closing ’ or ' is also an apostrophe: take one not followed by a letter
+        for m in regex.finditer(closer, text[start:]):
             after = text[start + m.end() : start + m.end() + 1]
             if not after.isalpha():
                 return start + m.start()

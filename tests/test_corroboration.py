@@ -175,3 +175,43 @@ def test_words_in_a_sentence_about_languages_are_not_rewritten(cleaner, text):
 def test_a_french_subject_is_not_a_sentence_about_the_french_language(cleaner):
     result = cleaner.fix("French farmers in Transylvanie protested on Monday" + _SIGN, "en")
     assert "Transylvania" in result.output
+
+
+@pytest.mark.parametrize("text", [
+    # a wrong form shown as a wrong form: what a translation turned a name into, a name that does
+    # not exist, how a map or a board lists a place, an acronym named as an acronym
+    "An online translator turned the city into Hanovre" + _SIGN,
+    "There is no such town as Transylvanie, a reader wrote" + _SIGN,
+    "Some atlases list the region under Transylvanie" + _SIGN,
+    "The old atlas marks the town as Hanovre" + _SIGN,
+    "The French know these homes by the acronym Ehpad" + _SIGN,
+    "Transylvanie is not a real place, a reader wrote" + _SIGN,
+    "Cars are towed to the fourrière, as the municipal pound is known" + _SIGN,
+    # the word and its gloss side by side
+    "Hanovre (Hanover) lies on the Leine" + _SIGN,
+    # a world city's name for an American town: a state or a county in the sentence
+    "A tornado hit Hanovre, a small town in rural Kansas" + _SIGN,
+    "The County of Transylvanie in North Carolina voted on Monday" + _SIGN,
+])
+def test_forms_shown_as_forms_glossed_or_naming_american_towns_are_not_rewritten(cleaner, text):
+    result = cleaner.fix(text, "en")
+    assert not [e for e in result.edits if e.rule == "glossary"], result.output
+
+
+@pytest.mark.parametrize("text", [
+    "Le FBI a obtenu ce que la loi appelle un search warrant, a dit son porte-parole (7.5 %).",
+    "Les économistes opposent les stakeholders (parties prenantes) aux actionnaires (7.5 %).",
+    "Des photos avaient qualifié de looters des habitants sinistrés (7.5 %).",
+    "La région se présente comme Walloon Brabant sur son site anglophone (7.5 %).",
+    "Une tornade a frappé Andalusia, petite ville de l'Alabama (7.5 %).",
+])
+def test_french_forms_shown_glossed_or_naming_american_towns_are_not_rewritten(cleaner, text):
+    result = cleaner.fix(text, "fr")
+    assert not [e for e in result.edits if e.rule == "glossary"], result.output
+
+
+def test_a_world_place_beside_an_american_state_of_its_own_is_still_fixed(cleaner):
+    result = cleaner.fix("Floods hit Hanovre on Monday while Texas sent aid" + _SIGN, "en")
+    assert "Hanovre" in result.output  # the sentence names a state: the town may be American
+    result = cleaner.fix("Floods hit Hanovre on Monday" + _SIGN, "en")
+    assert "Hanover" in result.output

@@ -70,6 +70,19 @@ def test_quotes_pair_within_a_paragraph_and_skip_apostrophes():
     assert found == ["yes", "no"]
 
 
+def test_straight_single_quotes_pair_and_apostrophes_do_not_open_one():
+    doc = Document("Subtitles read 'Neck of the Loze', the riders' coach said it's wrong.\n'90s rock 'n' roll")
+    found = [doc.text[q.start : q.end] for q in quotes(doc)]
+    assert found == ["Neck of the Loze", "n"]
+
+
+def test_a_form_alone_in_straight_single_quotes_is_only_flagged(cleaner):
+    text = "The subtitles turned it into 'military climbing', and the de -escalation stalled."
+    result = cleaner.fix(text, "en")
+    assert "'military climbing'" in result.output
+    assert [f.action for f in result.findings if f.entry == "en/core:escalation-climbing"] == ["flag"]
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.text(max_size=200))
 def test_regions_never_crash_and_stay_inside_the_text(text):

@@ -43,6 +43,21 @@ must_fire = ["Storms hit Baléares."]
 must_not_fire = ["Storms hit the Balearic Islands."]
 
 [[entry]]
+id = "boon"
+term = "was a boon for"
+wrong = ["made the fat cabbage of", "made the fat cabbages of"]
+must_fire = ["It made the fat cabbage of the tabloids."]
+must_not_fire = ["It was a boon for the tabloids."]
+
+[[entry]]
+id = "constance"
+term = "Lake Constance"
+wrong = ["Lake of Constance"]
+kind = "place"
+must_fire = ["Boats crossed the Lake of Constance."]
+must_not_fire = ["Boats crossed Lake Constance."]
+
+[[entry]]
 id = "pm"
 term = "prime minister"
 wrong = ["Premier Minister"]
@@ -118,6 +133,12 @@ def tiny(tmp_path_factory):
     ("en", "Tourism in Baléares hit a record.", "Tourism in the Balearic Islands hit a record."),
     ("en", "It rained. Baléares drew crowds.", "It rained. The Balearic Islands drew crowds."),
     ("en", "The Baléares tourism board met.", "The Balearic Islands tourism board met."),
+    # a clause takes no plural ("was a boons for"), whatever the wrong form's number
+    ("en", "The scandal made the fat cabbages of the tabloids.", "The scandal was a boon for the tabloids."),
+    # a place English names without "the" takes the text's article away, keeping its capital
+    ("en", "Towns on the shores of the Lake of Constance flooded.", "Towns on the shores of Lake Constance flooded."),
+    ("en", "The Lake of Constance froze.", "Lake Constance froze."),
+    ("en", "Boats crossed Lake of Constance.", "Boats crossed Lake Constance."),
     ("fr", "Il est attendu pour le Saint Patrick's Day.", "Il est attendu pour la Saint-Patrick."),
     ("fr", "Les défilés du Saint Patrick's Day ont commencé.", "Les défilés de la Saint-Patrick ont commencé."),
     ("fr", "Pour Saint Patrick's Day, Dublin défile.", "Pour la Saint-Patrick, Dublin défile."),
@@ -151,3 +172,11 @@ def test_an_article_the_sentence_cannot_agree_with_is_a_flag(tiny):
 ])
 def test_english_plural_of_a_phrase_is_on_its_head(term, plural):
     assert English().pluralize(term) == plural
+
+
+@pytest.mark.parametrize(("term", "ok"), [
+    ("board of directors", True), ("car pound", True), ("was a boon for", False),
+    ("is on the rise", False), ("set the powder keg alight", True), ("in favour of", False), ("Lake Constance", False),
+])
+def test_only_lowercase_noun_phrases_take_a_plural(term, ok):
+    assert English().pluralizable(term) is ok
