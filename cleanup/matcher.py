@@ -578,6 +578,10 @@ def _american_town(text: str, start: int, end: int, term: str) -> bool:
     if at >= 0:
         sentence = sentence[:at] + " " * (end - start) + sentence[at + end - start:]
     return bool(_AMERICAN_TOWN.search(sentence))
+# A person introduced as someone unknown ("X, a 34-year-old nurse", "a schoolgirl, X"): a public
+# figure is not, so a name entry's famous person is not meant.
+_INTRODUCED_AFTER = regex.compile(r"\s*,\s*(?:an?|un|une)\s+\p{Ll}")
+_INTRODUCED_BEFORE = regex.compile(r"\b(?:an?|un|une)\s+(?:[\p{Ll}-]+\s+){0,2}[\p{Ll}-]+\s*,\s*$")
 # A capitalised word and a Spanish/Italian/Portuguese "of" before the match: a foreign name.
 _FOREIGN_OF = regex.compile(r"(\p{L}[\p{L}\p{M}'’-]*)[ \u00a0]+(?:de|del|de\s+la|da|di|do|dos|das|della)[ \u00a0]+$")
 _PREV_WORD_HYPHEN = regex.compile(r"\p{Lu}[\p{L}\p{M}]*[-‐]$")
@@ -633,6 +637,8 @@ class _Context:
                 return False  # the glossary's name, written in lowercase to match any case ("cashmere")
             first = 1 if self.starts_sentence(start) else 0
             return any(m.group()[:1].isupper() for m in words[first:])
+        if entry.kind == "name" and (_INTRODUCED_AFTER.match(text, end) or _INTRODUCED_BEFORE.search(text, lo, start)):
+            return True  # "X, a fisherman from Mahé", "a schoolgirl, X": a namesake, introduced
         if entry.kind == "place" and _american_town(text, start, end, entry.term):
             return True  # "à Andalusia, petite ville de l'Alabama", "Brandenburg v. Ohio"
         if entry.before or entry.after or licensed.get("context"):
