@@ -94,6 +94,16 @@ def test_french_participle_agreeing_with_the_old_noun_is_a_flag(mt_cleaner):
     assert "projet de loi adoptée" not in result.output
 
 
+def test_a_participle_after_etre_the_lexicon_does_not_know_still_shows_the_old_gender(mt_cleaner):
+    """"Les drogues ... sont devenues": "les médicaments ... sont devenues" would be wrong."""
+    text = "Les drogues contre le VIH sont devenues beaucoup moins chères."
+    result = mt_cleaner.fix(text, "fr")
+    assert result.output == text
+    assert [f.action for f in result.findings if f.entry == "fr/sante:drogues-contre"] == ["flag"]
+    fixed = mt_cleaner.fix("Les drogues contre le VIH ont reçu le feu vert.", "fr").output
+    assert fixed == "Les médicaments contre le VIH ont reçu le feu vert."
+
+
 @pytest.mark.parametrize(("text", "fixed"), [
     ("Trois cadres sont soupçonnés d'embezzlement.", "Trois cadres sont soupçonnés de détournement de fonds."),
     ("La police de Northern Ireland a arrêté deux suspects.", "La police d’Irlande du Nord a arrêté deux suspects."),
