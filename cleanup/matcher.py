@@ -578,6 +578,21 @@ def _american_town(text: str, start: int, end: int, term: str) -> bool:
     if at >= 0:
         sentence = sentence[:at] + " " * (end - start) + sentence[at + end - start:]
     return bool(_AMERICAN_TOWN.search(sentence))
+_NEIGHBOUR_AFTER = regex.compile(r"[ \u00a0]+(?:(?:et|and|ou|or)[ \u00a0]+)?(\p{L}+)")
+_NEIGHBOUR_BEFORE = regex.compile(r"(\p{L}+)[ \u00a0]+(?:(?:et|and|ou|or)[ \u00a0]+)?$")
+
+
+def _english_neighbour(text: str, start: int, end: int) -> bool:
+    """A word of English, not of French, right before or after the match in French text (past
+    "et"/"and"): the match is part of an English phrase or pair quoted as such."""
+    for m in (_NEIGHBOUR_AFTER.match(text, end), _NEIGHBOUR_BEFORE.search(text, max(0, start - 30), start)):
+        if m:
+            w = m.group(1).casefold()
+            if len(w) > 2 and zipf(w, "en") >= 3.0 and zipf(w, "fr") < 2.0:
+                return True
+    return False
+
+
 # A person introduced as someone unknown ("X, a 34-year-old nurse", "a schoolgirl, X"): a public
 # figure is not, so a name entry's famous person is not meant.
 _INTRODUCED_AFTER = regex.compile(r"\s*,\s*(?:an?|un|une)\s+\p{Ll}")
@@ -628,6 +643,10 @@ class _Context:
                 return True  # "Séville (Seville)": the two set side by side
         if "{" not in entry.term and _glossed(text, start, end, entry.term):
             return True  # "un search warrant (mandat de perquisition)": the word and its gloss
+        if self.index.lang.code == "fr" and entry.kind in ("untranslated", "lexical") and _english_neighbour(text, start, end):
+            return True  # "escalation control", "shareholders et stakeholders": an English phrase quoted
+        if entry.kind == "name" and (_INTRODUCED_AFTER.match(text, end) or _INTRODUCED_BEFORE.search(text, lo, start)):
+            return True  # "X, a fisherman from Mahé", "a schoolgirl, X": a namesake, introduced
         if self.title_case(start) or entry.pattern is not None:
             return False  # (a pattern's own regex says which words it takes)
         words = [m for m in WORD_RE.finditer(matched)]
@@ -637,8 +656,6 @@ class _Context:
                 return False  # the glossary's name, written in lowercase to match any case ("cashmere")
             first = 1 if self.starts_sentence(start) else 0
             return any(m.group()[:1].isupper() for m in words[first:])
-        if entry.kind == "name" and (_INTRODUCED_AFTER.match(text, end) or _INTRODUCED_BEFORE.search(text, lo, start)):
-            return True  # "X, a fisherman from Mahé", "a schoolgirl, X": a namesake, introduced
         if entry.kind == "place" and _american_town(text, start, end, entry.term):
             return True  # "à Andalusia, petite ville de l'Alabama", "Brandenburg v. Ohio"
         if entry.before or entry.after or licensed.get("context"):
@@ -848,6 +865,9 @@ def _glossed(text: str, start: int, end: int, term: str) -> bool:
     """Whether the match and the entry's term stand side by side, one in brackets: "un search
     warrant (mandat de perquisition)", "parties prenantes (stakeholders)"."""
     folded = _fold(term)
+    head = folded.split()[-1] if folded.split() else ""
+    if head and _GLOSS_APPOSITION.match(text, end) and _has_word(_fold(_GLOSS_APPOSITION.match(text, end).group()), head):
+        return True  # "a fourrière, a municipal animal pound": the word defined by its term
     after = _fold(text[end : end + len(term) + 6]).lstrip()
     if after[:1] in ("(", "["):
         rest = after[1:].lstrip()
@@ -859,6 +879,9 @@ def _glossed(text: str, start: int, end: int, term: str) -> bool:
         if rest.endswith(folded) and not rest[-len(folded) - 1 : -len(folded)].isalnum():
             return True
     return False
+
+
+_GLOSS_APPOSITION = regex.compile(r"\s*,\s*(?:an?|the|un|une|le|la|l['’])\s*(?:[\p{L}-]+\s+){0,3}[\p{L}-]+(?=\s*[,.;)]|$)")
 
 
 def _fold(s: str) -> str:

@@ -8,7 +8,7 @@ import regex
 
 # A word named as a word, not used: "known as X", "le terme X", "X en allemand".
 _MENTION_BEFORE = regex.compile(
-    r"(?i)(?:\b(?:spelt|spelled|spells?|transliterat\w+|known\s+as|calls?\s+itself|labell?ed|labels?|appears?\s+as|rendered(?:\s+[^.;,]{0,25}?)?\s+as"
+    r"(?i)(?:\b(?:spel(?:t|led|ls?)(?:\s+(?:the|its|their|his|her)\s+[\p{L}-]+(?:\s+[\p{L}-]+)?)?|transliterat\w+|known\s+as|calls?\s+itself|labell?ed|labels?|appears?\s+as|rendered(?:\s+[^.;,]{0,25}?)?\s+as"
     r"|codenamed|code-named|(?:legend|sign|banner)s?\s+(?:reads?|says?|indicates?)"
     r"|s['’]écri(?:t|vent|vait)|écri(?:re|vent|t)|graphies?|(?:légende|indiquée?|indique|notée?)\s*:|s['’]appell?e(?:nt)?|(?:est|sont|était|étaient)\s+(?:appelée?s?|nommée?s?)|the\s+(?:words?|terms?|expressions?|phrases?|names?|spellings?)"
     r"|the\s+(?:French|German|English|Spanish|Italian|Russian)\s+(?:word|term|name|spelling)s?\s+(?:for\s+[^.;]{0,30}?)?,?"

@@ -197,8 +197,11 @@ def test_a_french_subject_is_not_a_sentence_about_the_french_language(cleaner):
     "The French know these homes by the acronym Ehpad" + _SIGN,
     "Transylvanie is not a real place, a reader wrote" + _SIGN,
     "Cars are towed to the fourrière, as the municipal pound is known" + _SIGN,
-    # the word and its gloss side by side
+    # the word and its gloss side by side, or defined by its term in apposition
     "Hanovre (Hanover) lies on the Leine" + _SIGN,
+    "Cars go to the fourrière, a municipal car pound, until fines are paid" + _SIGN,
+    "The French site spells the city Hanovre" + _SIGN,
+    "The acronym OTAN stands for Organisation du traité de l'Atlantique nord" + _SIGN,
     # a name followed by what it names, in apposition
     "Diners queued at Hanovre, a German bistro in Leeds" + _SIGN,
     "Transylvanie, the Paris-based folk ensemble, played on Friday" + _SIGN,
@@ -219,6 +222,8 @@ def test_forms_shown_as_forms_glossed_or_naming_american_towns_are_not_rewritten
     "Des photos avaient qualifié de looters des habitants sinistrés (7.5 %).",
     "La région se présente comme Walloon Brabant sur son site anglophone (7.5 %).",
     "Carlo Cottarelli était commissaire à la spending review, selon l'expression consacrée (7.5 %).",
+    # an English phrase or pair quoted as such
+    "Les économistes opposent shareholders et stakeholders depuis 1984 (7.5 %).",
     "Une tornade a frappé Andalusia, petite ville de l'Alabama (7.5 %).",
 ])
 def test_french_forms_shown_glossed_or_naming_american_towns_are_not_rewritten(cleaner, text):
