@@ -47,6 +47,7 @@ _MENTION_AFTER = regex.compile(
     r"|(?:is\s+)?the\s+(?:French|German|English|Spanish|Italian|Russian|local)\s+(?:name|word|spelling)\b"
     r"|(?:le|la)\s+nom\s+(?:allemand|anglais|français|espagnol|italien|russe|local)\b"
     r"|(?:un|une|le|la)\s+(?:hôtel|restaurant|navire|bateau|groupe|club|bar|café|film|série|roman|album|tube|vraquier)\b"
+    r"(?!\s+(?:a|ont|est|sont|avait|était|va|doit|peut|fait|se|s['’]|n['’]|ne)\b)"  # not a new clause: ", le club a été relégué"
     r"|,\s*(?:an?|her|his|their|its)\s+(?:[\p{L}-]+\s+){0,2}(?:hotel|restaurant|bistro|ship|trawler|band|club|bar|café|film|series|novel|album|song|mare|colt|filly|horse|brand|perfume)\b"
     # a word explained: "The French blessure can mean a wound"
     r"|\s+(?:can|may|could)\s+mean\b|\s+means\b|\s+\(meaning\b"
