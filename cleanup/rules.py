@@ -435,8 +435,10 @@ def currency_format(doc: Document, ctx: Context) -> Iterable[Finding]:
     if not lang.currency_after or not lang.currencies:
         return
     text = doc.text
-    symbols = "".join(regex.escape(c) for c in lang.currencies)
-    pattern = rf"(?P<sym>[{symbols}])\s?{_AMOUNT}(?:[ \u00a0]+(?P<mag>millions?|milliards?|billions?|mille))?(?![\p{{L}}\p{{N}}]|[.,]\d)"
+    # the longest symbol first ("A$" before "$"); a prefixed one starts a word ("A$", not "BA$")
+    symbols = "|".join((r"(?<![\p{L}\p{N}])" if c[:1].isalpha() else "") + regex.escape(c)
+                       for c in sorted(lang.currencies, key=len, reverse=True))
+    pattern = rf"(?P<sym>{symbols})\s?{_AMOUNT}(?:[ \u00a0]+(?P<mag>millions?|milliards?|billions?|mille))?(?![\p{{L}}\p{{N}}]|[.,]\d)"
     for m in regex.finditer(pattern, text):
         raw = m.group("n")
         number = raw.replace(",", lang.thousands).replace(".", lang.decimal) if "," in raw else raw.replace(".", lang.decimal)

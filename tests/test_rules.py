@@ -69,8 +69,10 @@ RULE_CASES = {
     },
     "currency_format": {
         "fr": [("un budget de $800 millions cette année", "un budget de 800 millions de dollars cette année"),
-               ("il a payé €2 millions", "il a payé 2 millions d’euros")],
-        "fr_keep": ["un budget de 800 millions de dollars"],
+               ("il a payé €2 millions", "il a payé 2 millions d’euros"),
+               # a dollar with its country's prefix ("A49,5 millions de dollars" was written)
+               ("le fonds a levé A$49.5 millions", "le fonds a levé 49,5 millions de dollars australiens")],
+        "fr_keep": ["un budget de 800 millions de dollars", "49,5 millions de dollars australiens"],
         "en_keep": ["a budget of $800 million", "€2 million"],
     },
     "number_words": {
