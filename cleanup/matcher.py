@@ -567,6 +567,20 @@ _US_STATES = tuple(s for s in _OTHER_STATES[: _OTHER_STATES.index("Ontario")] if
 _AMERICAN_TOWN = regex.compile(r"(?<![\p{L}-])(?:" + "|".join(_US_STATES) + r"|[Cc]ounty|[Cc]omté)(?![\p{L}-])")
 
 
+# Words of a sentence that sets two forms of a name or a word against each other.
+_COMPARE_CUE = regex.compile(
+    r"(?i)\b(?:French|English|Dutch|German|Romanian|français|anglais|néerlandais|allemand|roumain|francophones?"
+    r"|anglophones?|equivalent|équivalent|translat\w*|tradu\w*|names?|noms?|forms?|formes?|spell\w*|orthograph\w*"
+    r"|credit\w*|crédit\w*|listed|appell?\w*|called|known|word|mot|terme?s?)\b")
+_PERSON_AFTER = regex.compile(r"\s*,\s*(?:who|whose)\b")
+# A place described right after its name as a town of some region: the text tells which town it
+# is, and a world city's exonym is not meant ("Nicosia, commune de l'intérieur de la Sicile").
+_TOWN_DESCRIBED = regex.compile(
+    r"\s*,\s*(?:(?:une?|la|le|l['’]|a|an|the)\s*)?(?:(?:petite|small|little)\s+)?"
+    r"(?:ville|commune|municipalité|village|localité|bourg|town|city|municipality|borough|township)\b"
+    r"|\s*,\s*(?:dans|in)\s+(?:(?:le|la|l['’]|the)\s*)?(?:département|province|région|État|comté|county|state|region)\b")
+
+
 def _american_town(text: str, start: int, end: int, term: str) -> bool:
     """A world place's name in a sentence that names a US state or a county elsewhere: likely
     the American town ("à Andalusia, petite ville de l'Alabama"), unless the entry's own place is
@@ -638,24 +652,35 @@ class _Context:
         if start and text[start - 1] in "-‐" and _PREV_WORD_HYPHEN.search(text, lo, start):
             return True  # "Casa-Voyageurs", "Paris-Nord": part of a compound name
         if "{" not in entry.term and len(entry.term) > 3 and entry.kind in _PROPER_KINDS:
-            near = _fold(text[max(0, start - 16):start] + " " + text[end:end + 16])
-            if _has_word(near, _fold(entry.term)):
-                return True  # "Séville (Seville)": the two set side by side
+            # "Séville (Seville)", "Gelderland, que les francophones appellent Gueldre", "listed as
+            # réalisateur, not director": the two forms compared in one sentence
+            sentence = sentence_of(text, start, end)
+            at = sentence.find(matched)
+            rest = sentence[:at] + " " + sentence[at + len(matched):] if at >= 0 else sentence
+            rest = " ".join(w for w in rest.split() if not (len(w) > 3 and w.isupper()))  # not a dateline ("ALGIERS —")
+            if ((_has_word(_fold(rest), _fold(entry.term)) or _has_word(_fold(rest), _fold(entry.term) + "s"))
+                    and _COMPARE_CUE.search(rest)):
+                return True
         if "{" not in entry.term and _glossed(text, start, end, entry.term):
             return True  # "un search warrant (mandat de perquisition)": the word and its gloss
         if self.index.lang.code == "fr" and entry.kind in ("untranslated", "lexical") and _english_neighbour(text, start, end):
             return True  # "escalation control", "shareholders et stakeholders": an English phrase quoted
         if entry.kind == "name" and (_INTRODUCED_AFTER.match(text, end) or _INTRODUCED_BEFORE.search(text, lo, start)):
             return True  # "X, a fisherman from Mahé", "a schoolgirl, X": a namesake, introduced
+        form_words = WORD_RE.findall(form)
+        if (form_words and all(w[:1].islower() for w in form_words) and matched[:1].isupper()
+                and _PERSON_AFTER.match(text, end)):
+            return True  # "Vainqueur, who joined Roma": a word of the glossary as someone's name
         if self.title_case(start) or entry.pattern is not None:
             return False  # (a pattern's own regex says which words it takes)
         words = [m for m in WORD_RE.finditer(matched)]
-        form_words = WORD_RE.findall(form)
         if form_words and all(w[:1].islower() for w in form_words):
             if entry.term[:1].isupper():
                 return False  # the glossary's name, written in lowercase to match any case ("cashmere")
             first = 1 if self.starts_sentence(start) else 0
             return any(m.group()[:1].isupper() for m in words[first:])
+        if entry.kind == "place" and _TOWN_DESCRIBED.match(text, end):
+            return True  # "Pamplona, une municipalité de la province philippine": another town
         if entry.kind == "place" and _american_town(text, start, end, entry.term):
             return True  # "à Andalusia, petite ville de l'Alabama", "Brandenburg v. Ohio"
         if entry.before or entry.after or licensed.get("context"):

@@ -29,7 +29,8 @@ _MENTION_BEFORE = regex.compile(
     r"|(?:be|been|is|was|are|were)\s+titled|(?:en|in)\s+(?:roumain|polonais|ukrainien|turc|grec|chinois|japonais|catalan|basque|breton|corse"
     r"|Romanian|Polish|Ukrainian|Turkish|Greek|Chinese|Japanese|Catalan|Basque|Breton|Corsican)\s*,"
     r"|appel(?:le|lent|ait|aient)\s+(?:(?:un|une|le|la|les|des)\s+|l['’]\s*)?|qualifi[ée]e?s?\s+(?:de\s+|d['’])"
-    r"|désign[ée]e?s?\s+(?:par|sous)|se\s+présent(?:e|ent|ait|aient)\s+comme|(?:le\s+)?sigle|l['’](?:acronyme|abréviation))"
+    r"|désign[ée]e?s?\s+(?:par|sous)|se\s+présent(?:e|ent|ait|aient)\s+comme|(?:le\s+)?sigle|l['’](?:acronyme|abréviation)"
+    r"|(?:le|les)\s+termes?\s+(?:de\s+|d['’])|le\s+nom\s+(?:de\s+|d['’]))"
     r")\s*[«\"“‘':]?\s*$")
 # A work, a venue, a horse or a ship named after the word: "the film Cashmere", "the colt Parme",
 # "le restaurant « Le Pavé »" (a title: the match starts with a capital or a quote).
@@ -53,6 +54,8 @@ _MENTION_AFTER = regex.compile(
     r"|\s+(?:can|may|could)\s+mean\b|\s+means\b|\s+\(meaning\b"
     r"|,\s*(?:an?|the)\s+(?:[\p{L}-]+\s+){0,4}(?:company|firm|think\s+tank|start-?up|maker|retailer|airline|insurer)\s*[,.;)]"
     r"|,\s*its\s+name\s+in\s+(?:French|German|English|Spanish|Italian|Russian|Dutch)\b"
+    # "Bucharest est écrit sous le nom roumain"
+    r"|\s+(?:est|sont|était|étaient)\s+(?:écrite?s?|orthographiée?s?)\b"
     # "Brandenburg v. Ohio" (a case); "la spending review, selon l'expression consacrée"
     r"|\s+(?:v\.|vs\.?|versus|contre)\s+\p{Lu}|,?\s*(?:selon|comme\s+dit|pour\s+reprendre)\s+l['’]expression\b"
     r"|,\s*as\s+the\s+(?:phrase|saying|expression)\s+goes\b"
@@ -71,7 +74,7 @@ _NAME_BEFORE = regex.compile(
 # "Péloponnèse, a Greek taverna", "Aosta Valley, la marque collective", "Modena, ancien pilote".
 _THING_AFTER = regex.compile(
     r"\s*,\s*(?:an?|the|un|une|le|la|l['’]|son|sa|leur|ancien|ancienne|former)\s*(?:[\p{L}-]+\s+){0,4}?"
-    r"(?:start-?up|ensemble|band|group|groupe|album|documentary|documentaire|film|brand|marque|taverna|restaurant"
+    r"(?:start-?up|district|quarter|neighbou?rhood|quartier|ensemble|band|group|groupe|album|documentary|documentaire|film|brand|marque|taverna|restaurant"
     r"|bistro|brasserie|café|bar|bakery|boulangerie|shop|boutique|label|novel|roman|play|pièce|comedy|comédie|show|series"
     r"|série|podcast|app|application|magazine|newspaper|journal|company|firm|société|entreprise|club|team|équipe"
     r"|pilote|pilot|driver|singer|chanteur|chanteuse|player|joueur|joueuse|rapper|rappeur|actor|actress|acteur|actrice"

@@ -207,6 +207,11 @@ def test_a_french_subject_is_not_a_sentence_about_the_french_language(cleaner):
     "Transylvanie, the Paris-based folk ensemble, played on Friday" + _SIGN,
     # a case name
     "The ruling in Hanovre v. Smith was overturned" + _SIGN,
+    # a place described as some other town; the two forms compared in one sentence
+    "Floods hit Hanovre, a small town near the coast" + _SIGN,
+    "The signs give the French name Hanovre, not Hanover" + _SIGN,
+    # a glossary word as someone's name
+    "Vainqueur, who joined Roma in 2016, started on the bench" + _SIGN,
     # a world city's name for an American town: a state or a county in the sentence
     "A tornado hit Hanovre, a small town in rural Kansas" + _SIGN,
     "The County of Transylvanie in North Carolina voted on Monday" + _SIGN,
@@ -222,6 +227,9 @@ def test_forms_shown_as_forms_glossed_or_naming_american_towns_are_not_rewritten
     "Des photos avaient qualifié de looters des habitants sinistrés (7.5 %).",
     "La région se présente comme Walloon Brabant sur son site anglophone (7.5 %).",
     "Carlo Cottarelli était commissaire à la spending review, selon l'expression consacrée (7.5 %).",
+    # a term named, a spelling shown
+    "Le rapport emploie le terme de stakeholders pour les riverains (7.5 %).",
+    "Sur les panneaux, Walloon Brabant est écrit en anglais (7.5 %).",
     # an English phrase or pair quoted as such
     "Les économistes opposent shareholders et stakeholders depuis 1984 (7.5 %).",
     "Une tornade a frappé Andalusia, petite ville de l'Alabama (7.5 %).",
