@@ -288,3 +288,12 @@ _FINAL = ".!?…:;\"'”’»)]"
 
 def _continues(previous: str, line: str) -> bool:
     return not previous.endswith(tuple(_FINAL)) and (line[0].islower() or line[0].isdigit())
+
+
+def apostrophe_of(text: str) -> str | None:
+    """The document's apostrophe: the one it writes more of (curly ’ or straight '); None when
+    it shows none (a replacement then keeps its own)."""
+    curly, straight = text.count("’"), text.count("'")
+    if curly == straight == 0:
+        return None
+    return "’" if curly > straight else "'"

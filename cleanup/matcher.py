@@ -26,7 +26,7 @@ from typing import NamedTuple
 import regex
 
 from .detectors import Context, detector
-from .document import WORD_RE, Document, SearchText, normalize_token, search_key
+from .document import WORD_RE, Document, SearchText, apostrophe_of, normalize_token, search_key
 from .mentions import named_not_used, sentence_of
 from .glossary import Entry
 from .language import REGEX_TIMEOUT, Language, zipf
@@ -454,8 +454,9 @@ class GlossaryIndex:
                 # not the sentence's: the term keeps its own case
                 case_of = matched.lower()
             suggestion = _suggest(entry, case_of, suffix, groups or {}, self.lang, term)
-            if suggestion is not None and "’" in suggestion and ctx.straight_apostrophes:
-                suggestion = suggestion.replace("’", "'")  # the document's apostrophe, not the glossary's
+            mark = ctx.apostrophe  # the document's apostrophe, not the glossary's
+            if suggestion is not None and mark is not None:
+                suggestion = suggestion.replace("’", mark).replace("'", mark)
             if suggestion is not None:
                 # a pattern that took the spaces around its words keeps them ("familières avec les "
                 # -> "au fait des ", not "au fait desnégociations")
@@ -728,9 +729,8 @@ class _Context:
         return not any(c.isalnum() for c in lead)
 
     @cached_property
-    def straight_apostrophes(self) -> bool:
-        """The document writes its apostrophes straight ('), not curly (’)."""
-        return self.doc.text.count("'") > self.doc.text.count("’")
+    def apostrophe(self) -> str | None:
+        return apostrophe_of(self.doc.text)
 
     def _words(self, scope: str, offset: int):
         seg = None if scope == "document" else self.doc.segment_at(offset, scope)

@@ -22,7 +22,7 @@ import unicodedata
 
 import regex
 
-from .document import WORD_RE
+from .document import WORD_RE, apostrophe_of
 
 MORPHOLOGIES: dict[str, type["Morphology"]] = {}
 
@@ -570,7 +570,7 @@ def _fr_elide(text: str, lo: int, hi: int, out: str) -> tuple[int, int, str]:
         full = full if m.group(1)[:1].islower() else full[:1].upper() + full[1:]
         return lo - len(m.group(0)), hi, full + " " + out
     if vowel and head != "h" and (m := _FR_FULL_RE.search(before)):  # "de Hambourg": h aspiré
-        apostrophe = "'" if text.count("'") > text.count("’") else "’"
+        apostrophe = apostrophe_of(text) or "’"
         return lo - len(m.group(0)), hi, m.group(1)[:-1] + apostrophe + out
     return lo, hi, out
 
@@ -736,8 +736,9 @@ def _fr_agree(text, start, end, new, gender, number, plural):
             cursor = b
         pieces.append(text[cursor:hi])
         out = "".join(pieces).replace("’ ", "’").replace("' ", "'")
-        if text.count("'") > text.count("’"):  # the document's apostrophe, not ours
-            out = out.replace("’", "'")
+        mark = apostrophe_of(text)  # the document's apostrophe, not ours
+        if mark is not None:
+            out = out.replace("’", mark).replace("'", mark)
         return lo, hi, out
 
 

@@ -180,3 +180,23 @@ def test_english_plural_of_a_phrase_is_on_its_head(term, plural):
 ])
 def test_only_lowercase_noun_phrases_take_a_plural(term, ok):
     assert English().pluralizable(term) is ok
+
+
+def test_a_replacement_takes_the_documents_apostrophe(tmp_path):
+    """Curly where the document writes curly, straight where it writes straight; its own where
+    the document shows none (auditors read either as right)."""
+    path = tmp_path / "palme.toml"
+    path.write_text("""[glossary]
+lang = "en"
+
+[[entry]]
+id = "palme"
+term = "Palme d'Or"
+wrong = ["Golden Palm"]
+must_fire = ["It won the Golden Palm."]
+must_not_fire = ["It won the Palme d'Or."]
+""", encoding="utf-8")
+    tiny = Cleaner(bundled=False, extra_glossaries=[path], settings=Settings(assume_mt=True))
+    assert tiny.fix("Bong’s film won the Golden Palm.", "en").output == "Bong’s film won the Palme d’Or."
+    assert tiny.fix("Bong's film won the Golden Palm.", "en").output == "Bong's film won the Palme d'Or."
+    assert tiny.fix("The film won the Golden Palm.", "en").output == "The film won the Palme d'Or."
