@@ -334,11 +334,15 @@ class GlossaryIndex:
         covered_starts = [c[0] for c in covered]
         ends_before = _running_max([c[1] for c in covered])
         longest = max(len(" ".join(f.norms)) for forms in self.fuzzy.values() for f in forms) + 2
+        # A window holding a piece starts near the piece's place: the ranges of offsets, then
+        # the words starting in them (one pass over the text's words, whatever the hits).
+        ranges = sorted({(max(0, a - offset - slack), max(0, a - offset + slack + 1))
+                         for k, a, _ in _hits(ac, s) for offset, slack, _n in self.piece_targets[k]})
         starts: set[int] = set()  # search offsets of words that may begin a window
-        for k, a, _ in _hits(ac, s):  # a window holding a piece starts near the piece's place
-            for offset, slack, _n in self.piece_targets[k]:
-                lo, hi = max(0, a - offset - slack), max(0, a - offset + slack + 1)
-                starts.update(ws for ws, _, _ in st.words(lo, hi) if not st.is_word_char(ws - 1))
+        if ranges:
+            word_starts = [m.start() for m in WORD_RE.finditer(s) if not st.is_word_char(m.start() - 1)]
+            for lo, hi in _merged(ranges):
+                starts.update(word_starts[bisect.bisect_left(word_starts, lo) : bisect.bisect_left(word_starts, hi)])
         stop = self.lang.stopwords
         if self.short_starts:
             starts.update(m.start() for m in regex.finditer(self.short_starts, s) if m.group() not in stop)
@@ -574,6 +578,25 @@ def _american_town(text: str, start: int, end: int, term: str) -> bool:
     if at >= 0:
         sentence = sentence[:at] + " " * (end - start) + sentence[at + end - start:]
     return bool(_AMERICAN_TOWN.search(sentence))
+_NEIGHBOUR_AFTER = regex.compile(r"[ \u00a0]+(?:(?:et|and|ou|or)[ \u00a0]+)?(\p{L}+)")
+_NEIGHBOUR_BEFORE = regex.compile(r"(\p{L}+)[ \u00a0]+(?:(?:et|and|ou|or)[ \u00a0]+)?$")
+
+
+def _english_neighbour(text: str, start: int, end: int) -> bool:
+    """A word of English, not of French, right before or after the match in French text (past
+    "et"/"and"): the match is part of an English phrase or pair quoted as such."""
+    for m in (_NEIGHBOUR_AFTER.match(text, end), _NEIGHBOUR_BEFORE.search(text, max(0, start - 30), start)):
+        if m:
+            w = m.group(1).casefold()
+            if len(w) > 2 and zipf(w, "en") >= 3.0 and zipf(w, "fr") < 2.0:
+                return True
+    return False
+
+
+# A person introduced as someone unknown ("X, a 34-year-old nurse", "a schoolgirl, X"): a public
+# figure is not, so a name entry's famous person is not meant.
+_INTRODUCED_AFTER = regex.compile(r"\s*,\s*(?:an?|un|une)\s+\p{Ll}")
+_INTRODUCED_BEFORE = regex.compile(r"\b(?:an?|un|une)\s+(?:[\p{Ll}-]+\s+){0,2}[\p{Ll}-]+\s*,\s*$")
 # A capitalised word and a Spanish/Italian/Portuguese "of" before the match: a foreign name.
 _FOREIGN_OF = regex.compile(r"(\p{L}[\p{L}\p{M}'’-]*)[ \u00a0]+(?:de|del|de\s+la|da|di|do|dos|das|della)[ \u00a0]+$")
 _PREV_WORD_HYPHEN = regex.compile(r"\p{Lu}[\p{L}\p{M}]*[-‐]$")
@@ -615,11 +638,15 @@ class _Context:
         if start and text[start - 1] in "-‐" and _PREV_WORD_HYPHEN.search(text, lo, start):
             return True  # "Casa-Voyageurs", "Paris-Nord": part of a compound name
         if "{" not in entry.term and len(entry.term) > 3 and entry.kind in _PROPER_KINDS:
-            near = (text[max(0, start - 16):start] + " " + text[end:end + 16]).casefold().replace("’", "'")
-            if regex.search(r"(?<!\w)" + regex.escape(entry.term.casefold().replace("’", "'")) + r"(?!\w)", near):
+            near = _fold(text[max(0, start - 16):start] + " " + text[end:end + 16])
+            if _has_word(near, _fold(entry.term)):
                 return True  # "Séville (Seville)": the two set side by side
         if "{" not in entry.term and _glossed(text, start, end, entry.term):
             return True  # "un search warrant (mandat de perquisition)": the word and its gloss
+        if self.index.lang.code == "fr" and entry.kind in ("untranslated", "lexical") and _english_neighbour(text, start, end):
+            return True  # "escalation control", "shareholders et stakeholders": an English phrase quoted
+        if entry.kind == "name" and (_INTRODUCED_AFTER.match(text, end) or _INTRODUCED_BEFORE.search(text, lo, start)):
+            return True  # "X, a fisherman from Mahé", "a schoolgirl, X": a namesake, introduced
         if self.title_case(start) or entry.pattern is not None:
             return False  # (a pattern's own regex says which words it takes)
         words = [m for m in WORD_RE.finditer(matched)]
@@ -811,6 +838,17 @@ def _inherent_plural(norms: tuple[str, ...], others, morph, last: bool = True) -
     return ""
 
 
+def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted half-open ranges, overlapping ones joined."""
+    out: list[list[int]] = []
+    for lo, hi in ranges:
+        if out and lo <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], hi)
+        else:
+            out.append([lo, hi])
+    return [(lo, hi) for lo, hi in out]
+
+
 def _running_max(values: list[int]) -> list[int]:
     out, best = [], -1
     for v in values:
@@ -826,11 +864,38 @@ def _norms(text: str) -> tuple[str, ...]:
 def _glossed(text: str, start: int, end: int, term: str) -> bool:
     """Whether the match and the entry's term stand side by side, one in brackets: "un search
     warrant (mandat de perquisition)", "parties prenantes (stakeholders)"."""
-    folded = regex.escape(term.casefold().replace("’", "'"))
-    after = text[end : end + len(term) + 6].casefold().replace("’", "'")
-    before = text[max(0, start - len(term) - 6) : start].casefold().replace("’", "'")
-    return bool(regex.match(r"\s*[(\[]\s*" + folded + r"(?!\w)", after)
-                or regex.search(r"(?<!\w)" + folded + r"\s*[(\[]\s*$", before))
+    folded = _fold(term)
+    head = folded.split()[-1] if folded.split() else ""
+    if head and _GLOSS_APPOSITION.match(text, end) and _has_word(_fold(_GLOSS_APPOSITION.match(text, end).group()), head):
+        return True  # "a fourrière, a municipal animal pound": the word defined by its term
+    after = _fold(text[end : end + len(term) + 6]).lstrip()
+    if after[:1] in ("(", "["):
+        rest = after[1:].lstrip()
+        if rest.startswith(folded) and not rest[len(folded) : len(folded) + 1].isalnum():
+            return True
+    before = _fold(text[max(0, start - len(term) - 6) : start]).rstrip()
+    if before[-1:] in ("(", "["):
+        rest = before[:-1].rstrip()
+        if rest.endswith(folded) and not rest[-len(folded) - 1 : -len(folded)].isalnum():
+            return True
+    return False
+
+
+_GLOSS_APPOSITION = regex.compile(r"\s*,\s*(?:an?|the|un|une|le|la|l['’])\s*(?:[\p{L}-]+\s+){0,3}[\p{L}-]+(?=\s*[,.;)]|$)")
+
+
+def _fold(s: str) -> str:
+    return s.casefold().replace("’", "'")
+
+
+def _has_word(hay: str, needle: str) -> bool:
+    """Whether ``needle`` occurs in ``hay`` as whole words."""
+    at = hay.find(needle)
+    while at >= 0:
+        if not hay[at - 1 : at].isalnum() and not hay[at + len(needle) : at + len(needle) + 1].isalnum():
+            return True
+        at = hay.find(needle, at + 1)
+    return False
 
 
 class _Group(NamedTuple):

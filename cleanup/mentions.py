@@ -8,7 +8,7 @@ import regex
 
 # A word named as a word, not used: "known as X", "le terme X", "X en allemand".
 _MENTION_BEFORE = regex.compile(
-    r"(?i)(?:\b(?:spelt|spelled|spells?|transliterat\w+|known\s+as|calls?\s+itself|labell?ed|labels?|appears?\s+as|rendered(?:\s+[^.;,]{0,25}?)?\s+as"
+    r"(?i)(?:\b(?:spel(?:t|led|ls?)(?:\s+(?:the|its|their|his|her)\s+[\p{L}-]+(?:\s+[\p{L}-]+)?)?|transliterat\w+|known\s+as|calls?\s+itself|labell?ed|labels?|appears?\s+as|rendered(?:\s+[^.;,]{0,25}?)?\s+as"
     r"|codenamed|code-named|(?:legend|sign|banner)s?\s+(?:reads?|says?|indicates?)"
     r"|s['’]écri(?:t|vent|vait)|écri(?:re|vent|t)|graphies?|(?:légende|indiquée?|indique|notée?)\s*:|s['’]appell?e(?:nt)?|(?:est|sont|était|étaient)\s+(?:appelée?s?|nommée?s?)|the\s+(?:words?|terms?|expressions?|phrases?|names?|spellings?)"
     r"|the\s+(?:French|German|English|Spanish|Italian|Russian)\s+(?:word|term|name|spelling)s?\s+(?:for\s+[^.;]{0,30}?)?,?"
@@ -47,11 +47,15 @@ _MENTION_AFTER = regex.compile(
     r"|(?:is\s+)?the\s+(?:French|German|English|Spanish|Italian|Russian|local)\s+(?:name|word|spelling)\b"
     r"|(?:le|la)\s+nom\s+(?:allemand|anglais|français|espagnol|italien|russe|local)\b"
     r"|(?:un|une|le|la)\s+(?:hôtel|restaurant|navire|bateau|groupe|club|bar|café|film|série|roman|album|tube|vraquier)\b"
+    r"(?!\s+(?:a|ont|est|sont|avait|était|va|doit|peut|fait|se|s['’]|n['’]|ne)\b)"  # not a new clause: ", le club a été relégué"
     r"|,\s*(?:an?|her|his|their|its)\s+(?:[\p{L}-]+\s+){0,2}(?:hotel|restaurant|bistro|ship|trawler|band|club|bar|café|film|series|novel|album|song|mare|colt|filly|horse|brand|perfume)\b"
     # a word explained: "The French blessure can mean a wound"
     r"|\s+(?:can|may|could)\s+mean\b|\s+means\b|\s+\(meaning\b"
     r"|,\s*(?:an?|the)\s+(?:[\p{L}-]+\s+){0,4}(?:company|firm|think\s+tank|start-?up|maker|retailer|airline|insurer)\s*[,.;)]"
     r"|,\s*its\s+name\s+in\s+(?:French|German|English|Spanish|Italian|Russian|Dutch)\b"
+    # "Brandenburg v. Ohio" (a case); "la spending review, selon l'expression consacrée"
+    r"|\s+(?:v\.|vs\.?|versus|contre)\s+\p{Lu}|,?\s*(?:selon|comme\s+dit|pour\s+reprendre)\s+l['’]expression\b"
+    r"|,\s*as\s+the\s+(?:phrase|saying|expression)\s+goes\b"
     # "the fourrière, as the municipal pound is known"; "X is not a real place"
     r"|,\s*as\s+[^,.;]{0,40}?\s+(?:is|are|was|were)\s+(?:known|called)\b"
     r"|\s+(?:is|was)\s+not\s+a\s+real\b|\s+(?:does|did)\s+not\s+exist\b"
@@ -63,6 +67,19 @@ _MENTION_AFTER = regex.compile(
 # olives" (the match is capitalised: part of the name of a street, a body, a family, a product).
 _NAME_BEFORE = regex.compile(
     r"(?i)\b(?:rue|avenue|boulevard|quai|impasse|allée|Fondation|Foundation|Institut|lycée|collège|stade|gare|métro)\s+$")
+# A name followed by what it names, in apposition: "Loutsk, the Paris-based folk ensemble",
+# "Péloponnèse, a Greek taverna", "Aosta Valley, la marque collective", "Modena, ancien pilote".
+_THING_AFTER = regex.compile(
+    r"\s*,\s*(?:an?|the|un|une|le|la|l['’]|son|sa|leur|ancien|ancienne|former)\s*(?:[\p{L}-]+\s+){0,4}?"
+    r"(?:start-?up|ensemble|band|group|groupe|album|documentary|documentaire|film|brand|marque|taverna|restaurant"
+    r"|bistro|brasserie|café|bar|bakery|boulangerie|shop|boutique|label|novel|roman|play|pièce|comedy|comédie|show|series"
+    r"|série|podcast|app|application|magazine|newspaper|journal|company|firm|société|entreprise|club|team|équipe"
+    r"|pilote|pilot|driver|singer|chanteur|chanteuse|player|joueur|joueuse|rapper|rappeur|actor|actress|acteur|actrice"
+    r"|horse|cheval|ship|navire|hotel|hôtel|festival|collective|collectif|association|charity|choir|chœur|orchestra"
+    r"|orchestre|exhibition|exposition|museum|musée|game|jeu|song|chanson|model|modèle|car|voiture|wine|vin)s?\b"
+    # ... ending the apposition (not "Saint-Paul-of-Vence, the film follows ...": a new clause)
+    r"(?:\s+[\p{L}-]+){0,2}?(?=\s*(?:[,.;:)]|$)|\s+(?:in|from|of|de|du|des|à|based|named|called|that|which|who|qui|dont"
+    r"|produite?s?|enregistrée?s?|sortie?s?|founded|fondée?s?|créée?s?|launched|lancée?s?)\b)")
 _NAME_AFTER = regex.compile(r"\s+(?:brothers|frères|sisters|sœurs|olives?|cheese|harvest|variety|cultivars?"
                             r"|neighbou?rhood|district|quarter)\b")
 
@@ -94,7 +111,7 @@ def named_not_used(text: str, start: int, end: int) -> bool:
     if _LANGUAGE_TALK.search(sentence_of(text, start, end)):
         return True
     capital = text[start:start + 1].isupper()
-    if capital and (_NAME_BEFORE.search(text, lo, start) or _NAME_AFTER.match(text, end)):
+    if capital and (_NAME_BEFORE.search(text, lo, start) or _NAME_AFTER.match(text, end) or _THING_AFTER.match(text, end)):
         return True
     title = _TITLE_BEFORE.search(text, lo, start)
     return bool(title and (title.group("quote") or capital))

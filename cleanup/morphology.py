@@ -575,6 +575,11 @@ def _fr_elide(text: str, lo: int, hi: int, out: str) -> tuple[int, int, str]:
     return lo, hi, out
 
 
+_FR_ETRE_PARTICIPLE = regex.compile(
+    r"(?<![\p{L}])(?:est|sont|était|étaient|sera|seront|serait|seraient|fut|furent|soit|soient|été)\s+"
+    r"(\p{Ll}{3,}(?:ées?|ues?|ies?|és|us|is))(?![\p{L}])")
+
+
 def _fr_later_agreement(rest: str, agrees, word: str) -> bool:
     """Whether a word of ``rest`` (the sentence after the replacement) matching the pattern
     ``word`` agrees with the old noun, by ``agrees``; a participle after "avoir" agrees with no
@@ -705,6 +710,11 @@ def _fr_agree(text, start, end, new, gender, number, plural):
                 return old_target in feats and target not in feats
             if _fr_later_agreement(rest, agrees, r"\p{Ll}{3,}(?:ée?s?|ie?s?|ue?s?|te?s?|ve?s?|se?s?)"):
                 return None
+            # a participle after "être" the lexicon does not know shows its agreement by its
+            # ending: "Les drogues ... sont devenues" (the subject's old gender shows)
+            for m in _FR_ETRE_PARTICIPLE.finditer(rest):
+                if not _fr_features(m.group(1)) and _fr_guess_features(m.group(1).casefold()) == old_target != target:
+                    return None
 
         # Words before the determiner that agree with the noun ("tous les", "de nouveaux") and
         # do not show the replacement's gender and number: not rewritten here, so a flag.

@@ -184,6 +184,8 @@ def untranslated_acronym(doc: Document, ctx: Context) -> Iterable[Finding]:
         guards = (lang.acronym_guards.get("*", _NO_GUARD), lang.acronym_guards.get(acro, _NO_GUARD))
         if not all(_guard_ok(g, before, after, doc, m.start()) for g in guards):
             continue
+        if named_not_used(text, m.start(1), m.end(1)):
+            continue  # "the acronym EHPAD stands for", "known as OTAN"
         new = lang.acronyms[acro]
         prev = regex.search(r"([\p{L}\p{N}]+)\s+$", before)
         if (new in lang.countable_acronyms and prev and not after.startswith(("s", "'", "’"))

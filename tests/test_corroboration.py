@@ -94,6 +94,16 @@ def test_french_participle_agreeing_with_the_old_noun_is_a_flag(mt_cleaner):
     assert "projet de loi adoptée" not in result.output
 
 
+def test_a_participle_after_etre_the_lexicon_does_not_know_still_shows_the_old_gender(mt_cleaner):
+    """"Les drogues ... sont devenues": "les médicaments ... sont devenues" would be wrong."""
+    text = "Les drogues contre le VIH sont devenues beaucoup moins chères."
+    result = mt_cleaner.fix(text, "fr")
+    assert result.output == text
+    assert [f.action for f in result.findings if f.entry == "fr/sante:drogues-contre"] == ["flag"]
+    fixed = mt_cleaner.fix("Les drogues contre le VIH ont reçu le feu vert.", "fr").output
+    assert fixed == "Les médicaments contre le VIH ont reçu le feu vert."
+
+
 @pytest.mark.parametrize(("text", "fixed"), [
     ("Trois cadres sont soupçonnés d'embezzlement.", "Trois cadres sont soupçonnés de détournement de fonds."),
     ("La police de Northern Ireland a arrêté deux suspects.", "La police d’Irlande du Nord a arrêté deux suspects."),
@@ -187,8 +197,16 @@ def test_a_french_subject_is_not_a_sentence_about_the_french_language(cleaner):
     "The French know these homes by the acronym Ehpad" + _SIGN,
     "Transylvanie is not a real place, a reader wrote" + _SIGN,
     "Cars are towed to the fourrière, as the municipal pound is known" + _SIGN,
-    # the word and its gloss side by side
+    # the word and its gloss side by side, or defined by its term in apposition
     "Hanovre (Hanover) lies on the Leine" + _SIGN,
+    "Cars go to the fourrière, a municipal car pound, until fines are paid" + _SIGN,
+    "The French site spells the city Hanovre" + _SIGN,
+    "The acronym OTAN stands for Organisation du traité de l'Atlantique nord" + _SIGN,
+    # a name followed by what it names, in apposition
+    "Diners queued at Hanovre, a German bistro in Leeds" + _SIGN,
+    "Transylvanie, the Paris-based folk ensemble, played on Friday" + _SIGN,
+    # a case name
+    "The ruling in Hanovre v. Smith was overturned" + _SIGN,
     # a world city's name for an American town: a state or a county in the sentence
     "A tornado hit Hanovre, a small town in rural Kansas" + _SIGN,
     "The County of Transylvanie in North Carolina voted on Monday" + _SIGN,
@@ -203,11 +221,39 @@ def test_forms_shown_as_forms_glossed_or_naming_american_towns_are_not_rewritten
     "Les économistes opposent les stakeholders (parties prenantes) aux actionnaires (7.5 %).",
     "Des photos avaient qualifié de looters des habitants sinistrés (7.5 %).",
     "La région se présente comme Walloon Brabant sur son site anglophone (7.5 %).",
+    "Carlo Cottarelli était commissaire à la spending review, selon l'expression consacrée (7.5 %).",
+    # an English phrase or pair quoted as such
+    "Les économistes opposent shareholders et stakeholders depuis 1984 (7.5 %).",
     "Une tornade a frappé Andalusia, petite ville de l'Alabama (7.5 %).",
 ])
 def test_french_forms_shown_glossed_or_naming_american_towns_are_not_rewritten(cleaner, text):
     result = cleaner.fix(text, "fr")
     assert not [e for e in result.edits if e.rule == "glossary"], result.output
+
+
+def test_a_new_clause_after_a_place_is_not_an_apposition(cleaner):
+    result = cleaner.fix("Shot on a farm near Transylvanie, the film follows three sisters" + _SIGN, "en")
+    assert "Transylvania" in result.output
+
+
+def test_a_person_introduced_as_unknown_is_not_the_public_figure(tmp_path):
+    glossary = tmp_path / "names.toml"
+    glossary.write_text("""[glossary]
+lang = "en"
+
+[[entry]]
+id = "philippe"
+term = "Édouard Philippe"
+wrong = ["Edouard Phillipe"]
+kind = "name"
+must_fire = ["Edouard Phillipe spoke in Le Havre."]
+must_not_fire = ["Édouard Philippe spoke in Le Havre."]
+""", encoding="utf-8")
+    names = Cleaner(bundled=False, extra_glossaries=[glossary], settings=Settings(assume_mt=True))
+    assert names.fix("Edouard Phillipe spoke in Le Havre.", "en").output == "Édouard Philippe spoke in Le Havre."
+    for text in ("Edouard Phillipe, a fisherman from Mahé, said the catch had collapsed.",
+                 "Among the fans was a young student, Edouard Phillipe, who cheered."):
+        assert names.fix(text, "en").output == text
 
 
 def test_a_world_place_beside_an_american_state_of_its_own_is_still_fixed(cleaner):

@@ -108,3 +108,39 @@ def test_the_index_agrees_with_a_plain_scan(tiny, words):
     }
     expected = sorted(k for k, rx in plain.items() for _ in re.finditer(rx, text))
     assert sorted(_ids(tiny, text)) == expected, text
+
+
+_FUZZY = """\
+[glossary]
+lang = "en"
+
+[[entry]]
+id = "melenchon"
+term = "Mélenchon"
+wrong = ["Melanchon"]
+kind = "name"
+fuzzy = 80
+must_fire = ["Melanchon spoke."]
+must_not_fire = ["Mélenchon spoke."]
+"""
+_FILLER = st.sampled_from(["the", "leader", "said", "on", "Monday", "that", "Paris", "and", "Lyon",
+                           "melon", "chon", "Melan", "voted", "again", "in", "France"])
+
+
+@pytest.fixture(scope="module")
+def fuzzy(tmp_path_factory):
+    path = tmp_path_factory.mktemp("f") / "f.toml"
+    path.write_text(_FUZZY, encoding="utf-8")
+    return Cleaner(bundled=False, extra_glossaries=[path])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_FILLER, max_size=30), st.lists(_FILLER, max_size=30),
+       st.sampled_from(["Melanchon", "Mélanchon", "Melenchonn", "Melanchin", "Melenchn", "Mellenchon"]))
+def test_a_garbled_name_is_found_wherever_it_stands(fuzzy, before, after, garbled):
+    """Property: the pieces that propose fuzzy windows never lose one: a garbled name within
+    the cut-off is found at its place among any words around it."""
+    head = " ".join(before) + (" " if before else "")
+    text = head + garbled + (" " if after else "") + " ".join(after)
+    found = [(f.start, f.end) for f in fuzzy.pack("en").index.find(Document(text)) if f.entry.endswith(":melenchon")]
+    assert (len(head), len(head) + len(garbled)) in found, text
