@@ -334,15 +334,13 @@ class GlossaryIndex:
         covered_starts = [c[0] for c in covered]
         ends_before = _running_max([c[1] for c in covered])
         longest = max(len(" ".join(f.norms)) for forms in self.fuzzy.values() for f in forms) + 2
-        # A window holding a piece starts near the piece's place: the ranges of offsets, then
-        # the words starting in them (one pass over the text's words, whatever the hits).
+        # A window holding a piece starts near the piece's place: the ranges of offsets, joined,
+        # then the words starting in them (one scan of each joined range, whatever the hits).
         ranges = sorted({(max(0, a - offset - slack), max(0, a - offset + slack + 1))
                          for k, a, _ in _hits(ac, s) for offset, slack, _n in self.piece_targets[k]})
         starts: set[int] = set()  # search offsets of words that may begin a window
-        if ranges:
-            word_starts = [m.start() for m in WORD_RE.finditer(s) if not st.is_word_char(m.start() - 1)]
-            for lo, hi in _merged(ranges):
-                starts.update(word_starts[bisect.bisect_left(word_starts, lo) : bisect.bisect_left(word_starts, hi)])
+        for lo, hi in _merged(ranges):
+            starts.update(m.start() for m in WORD_RE.finditer(s, lo, hi) if not st.is_word_char(m.start() - 1))
         stop = self.lang.stopwords
         if self.short_starts:
             starts.update(m.start() for m in regex.finditer(self.short_starts, s) if m.group() not in stop)
