@@ -591,6 +591,8 @@ def _american_town(text: str, start: int, end: int, term: str) -> bool:
     if at >= 0:
         sentence = sentence[:at] + " " * (end - start) + sentence[at + end - start:]
     return bool(_AMERICAN_TOWN.search(sentence))
+# French words running on after a match in English text: the match is part of a French phrase.
+_FRENCH_PHRASE_AFTER = regex.compile(r"[ \u00a0]+(?:(?:en|du|des|aux|au)[ \u00a0]+\p{L}|d['’]\p{L})")
 _NEIGHBOUR_AFTER = regex.compile(r"[ \u00a0]+(?:(?:et|and|ou|or)[ \u00a0]+)?(\p{L}+)")
 _NEIGHBOUR_BEFORE = regex.compile(r"(\p{L}+)[ \u00a0]+(?:(?:et|and|ou|or)[ \u00a0]+)?$")
 
@@ -608,7 +610,7 @@ def _english_neighbour(text: str, start: int, end: int) -> bool:
 
 # A person introduced as someone unknown ("X, a 34-year-old nurse", "a schoolgirl, X"): a public
 # figure is not, so a name entry's famous person is not meant.
-_INTRODUCED_AFTER = regex.compile(r"\s*,\s*(?:an?|un|une)\s+\p{Ll}")
+_INTRODUCED_AFTER = regex.compile(r"\s*,\s*(?:an?|un|une)\s+[\p{L}\d]")
 _INTRODUCED_BEFORE = regex.compile(r"\b(?:an?|un|une)\s+(?:[\p{Ll}-]+\s+){0,2}[\p{Ll}-]+\s*,\s*$")
 # A capitalised word and a Spanish/Italian/Portuguese "of" before the match: a foreign name.
 _FOREIGN_OF = regex.compile(r"(\p{L}[\p{L}\p{M}'’-]*)[ \u00a0]+(?:de|del|de\s+la|da|di|do|dos|das|della)[ \u00a0]+$")
@@ -664,6 +666,8 @@ class _Context:
             return True  # "un search warrant (mandat de perquisition)": the word and its gloss
         if self.index.lang.code == "fr" and entry.kind in ("untranslated", "lexical") and _english_neighbour(text, start, end):
             return True  # "escalation control", "shareholders et stakeholders": an English phrase quoted
+        if self.index.lang.code == "en" and entry.kind in _PROPER_KINDS and _FRENCH_PHRASE_AFTER.match(text, end):
+            return True  # "représentant en mission", "betterave en croûte de sel": a French phrase quoted
         if entry.kind == "name" and (_INTRODUCED_AFTER.match(text, end) or _INTRODUCED_BEFORE.search(text, lo, start)):
             return True  # "X, a fisherman from Mahé", "a schoolgirl, X": a namesake, introduced
         form_words = WORD_RE.findall(form)

@@ -23,7 +23,7 @@ _MENTION_BEFORE = regex.compile(
     # "calling her X", "there is no (such place as) X", "listed under X", "marks the city as X",
     # "the acronym X", "(be) titled X", "in Romanian, X"; French "ce que la loi appelle un X",
     # "qualifiés de X", "désigné par X", "se présente comme X", "le sigle X"
-    r"|calling\s+(?:him|her|them|it)(?:\s+simply)?|there\s+(?:is|was)\s+no(?:\s+such\s+[\p{L}-]+\s+as)?"
+    r"|(?:credited|listed|billed)\s+as|calling\s+(?:him|her|them|it)(?:\s+simply)?|there\s+(?:is|was)\s+no(?:\s+such\s+[\p{L}-]+\s+as)?"
     r"|list(?:s|ed)?\s+(?:[^.;,]{0,30}?\s+)?(?:under|as)|marks?\s+[^.;,]{0,30}?\s+as|(?:acronym|abbreviation|initials)"
     r"|(?:translat\w+|turn(?:s|ed|ing)?|render\w*|garbl\w+)\s+(?:[^.;]{0,40}?\s+)?into"
     r"|(?:be|been|is|was|are|were)\s+titled|(?:en|in)\s+(?:roumain|polonais|ukrainien|turc|grec|chinois|japonais|catalan|basque|breton|corse"

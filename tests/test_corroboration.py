@@ -212,6 +212,9 @@ def test_a_french_subject_is_not_a_sentence_about_the_french_language(cleaner):
     "The signs give the French name Hanovre, not Hanover" + _SIGN,
     # a glossary word as someone's name
     "Vainqueur, who joined Roma in 2016, started on the bench" + _SIGN,
+    # a French phrase quoted in English text; a credit as given
+    "Fouché went to Lyon as a représentant en mission in 1793" + _SIGN,
+    "On the French channel she is credited as réalisatrice of the series" + _SIGN,
     # a world city's name for an American town: a state or a county in the sentence
     "A tornado hit Hanovre, a small town in rural Kansas" + _SIGN,
     "The County of Transylvanie in North Carolina voted on Monday" + _SIGN,
