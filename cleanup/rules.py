@@ -26,8 +26,9 @@ _SPACE = r"[ \u00a0\u202f]"
 @rule
 def space_before_hyphen(doc: Document, ctx: Context) -> Iterable[Finding]:
     """A stray space before a word-internal hyphen: "de -escalation" -> "de-escalation"."""
-    for m in regex.finditer(rf"(?<=[\p{{L}}\p{{M}}])({_SPACE}+)-(?=\p{{L}})", doc.text):
-        word = regex.search(r"[\p{L}\p{M}]+$", doc.text[max(0, m.start() - 60) : m.start()])
+    # a letter before, or a number before a unit ("50 -metre", "a 3 -year deal")
+    for m in regex.finditer(rf"(?:(?<=[\p{{L}}\p{{M}}])|(?<=(?<![\p{{L}}\d.,])\d{{1,3}}))({_SPACE}+)-(?=\p{{L}})", doc.text):
+        word = regex.search(r"[\p{L}\p{M}\d]+$", doc.text[max(0, m.start() - 60) : m.start()])
         tail = regex.match(r"[\p{L}\p{M}]+", doc.text[m.end() : m.end() + 60])
         joined = f"{word.group() if word else ''}-{tail.group() if tail else ''}"
         yield Finding(
@@ -372,7 +373,8 @@ def _inside(spans, at: int) -> bool:
 
 
 _EN_CLOCK = regex.compile(
-    r"(?<![\p{L}\p{N}:.,/-])(?:(?P<prep>at|from|until|till|by|around|towards|toward|since)\s+)?"
+    r"(?<![\p{L}\p{N}:.,/-])(?:(?P<prep>at|from|until|till|by|around|towards|toward|since|between|before|after"
+    r"|(?<=\bfrom\s+\d{1,2}\s?h(?:\d\d)?\s{1,3})to|(?<=\bbetween\s+\d{1,2}\s?h(?:\d\d)?\s{1,3})and)\s+)?"  # "from 7h to 22h"
     r"(?P<h>[01]?\d|2[0-3])\s?h(?:\s?(?P<m>[0-5]\d))?(?![\p{L}\p{N}])(?!\s+(?:of|long|later|earlier|ago)\b)", regex.I)
 # "à 10:00" in French: a time after a preposition of time (a score or a ratio has none).
 _FR_COLON_CLOCK = regex.compile(

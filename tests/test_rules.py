@@ -7,9 +7,11 @@ from cleanup import Cleaner, Settings
 RULE_CASES = {
     "space_before_hyphen": {
         "en": [("calling for de -escalation now", "calling for de-escalation now"),
-               ("using long -range weapons", "using long-range weapons")],
+               ("using long -range weapons", "using long-range weapons"),
+               ("a 50 -metre pool", "a 50-metre pool")],
         "fr": [("appelle à la dé -escalade", "appelle à la dé-escalade")],
-        "en_keep": ["a war - the worst in decades - began", "temperatures of -5 degrees", "pre- and post-war"],
+        "en_keep": ["a war - the worst in decades - began", "temperatures of -5 degrees", "pre- and post-war",
+                    "scores of 3 -2 and 4 -1", "in 2024 -a year of change"],
     },
     "space_before_punctuation": {
         "en": [("said Carlos Mazón . He left.", "said Carlos Mazón. He left."),
@@ -77,7 +79,12 @@ RULE_CASES = {
                     'Les SAF, carburants durables, restent chers pour les compagnies aériennes.'],
     },
     "boilerplate_line": {
-        "en": [("First para.\nAfter promoting the newsletter\nSecond para.\n", "First para.\nSecond para.\n"),
+        "en": [
+               ("First.\nShare on LinkedIn\nSecond.", "First.\nSecond."),
+               ("First.\nSubscribe to access all our articles\nSecond.", "First.\nSecond."),
+               ("First.\nThis content is blocked because you did not accept cookies and other trackers.\nSecond.", "First.\nSecond."),
+               ("First.\nFind all our articles on the war in our dedicated file\nSecond.", "First.\nSecond."),
+               ("First para.\nAfter promoting the newsletter\nSecond para.\n", "First para.\nSecond para.\n"),
                ("First.\nRead also: Why the war began\nSecond.", "First.\nSecond."),
                ("First.\nAdvertisement\nSecond.", "First.\nSecond."),
                # round 4 families
@@ -103,7 +110,8 @@ RULE_CASES = {
                ('Premier.\nTemps de lecture : 3 min\nSecond.', 'Premier.\nSecond.'),
                ('Premier.\nPublié le 12 mars 2025 à 10h32, mis à jour à 11h00\nSecond.', 'Premier.\nSecond.'),
                ('Premier.\nSuivez-nous sur Facebook et Instagram\nSecond.', 'Premier.\nSecond.')],
-        "en_keep": ["The newsletter, launched in 2019, has 40,000 readers.\nAnother line.",
+        "en_keep": ["This content is blocked because you did not accept the terms, the court ruled in a case brought by two newspapers against a platform.\n",
+                    "The newsletter, launched in 2019, has 40,000 readers.\nAnother line.",
                     "She said she would read also the report.\n",
                     # round 4: real sentences that begin like the new furniture lines
                     'Continue reading below the surface, the report urges investors to look at debt.\n',
@@ -138,8 +146,11 @@ RULE_CASES = {
     },
     "clock_time": {
         "en": [("The meeting starts at 19h30 in Paris.", "The meeting starts at 7.30pm in Paris."),
-               ("The vote closed at 23h.", "The vote closed at 11pm."), ("at 9h15 on Monday", "at 9.15am on Monday")],
-        "en_keep": ["He ran for 2h with no break.", "a 24h race", "at 7.30pm"],
+               ("The vote closed at 23h.", "The vote closed at 11pm."), ("at 9h15 on Monday", "at 9.15am on Monday"),
+               ("open from 7h to 22h daily", "open from 7am to 10pm daily"),
+               ("on duty between 20h and 8h", "on duty between 8pm and 8am")],
+        "en_keep": ["He ran for 2h with no break.", "a 24h race", "at 7.30pm", "stay up to 12h in the queue",
+                    "after 10h of talks", "flights of 2h and 3h", "flights of 2h to 3h"],
         "fr": [("La réunion commence à 4 p.m. à Paris.", "La réunion commence à 16\u00a0h à Paris."),
                ("vers 5:30 a.m. selon la police", "vers 5\u00a0h 30 selon la police"),
                ("La séance a repris à 10:00 jeudi.", "La séance a repris à 10\u00a0h jeudi."),
