@@ -25,7 +25,7 @@ _MENTION_BEFORE = regex.compile(
     # "qualifiés de X", "désigné par X", "se présente comme X", "le sigle X"
     r"|(?:credited|listed|billed)\s+as|calling\s+(?:him|her|them|it)(?:\s+simply)?|there\s+(?:is|was)\s+no(?:\s+such\s+[\p{L}-]+\s+as)?"
     r"|list(?:s|ed)?\s+(?:[^.;,]{0,30}?\s+)?(?:under|as)|marks?\s+[^.;,]{0,30}?\s+as|(?:acronym|abbreviation|initials)"
-    r"|(?:translat\w+|turn(?:s|ed|ing)?|render\w*|garbl\w+)\s+(?:[^.;]{0,40}?\s+)?into"
+    r"|(?:translat\w+|garbl\w+)\s+(?:[^.;]{0,40}?\s+)?into|(?:turn(?:s|ed|ing)?|render\w*)\s+(?:[^.;]{0,40}?\s+)?into\s*(?=[«\"“‘'])"
     r"|(?:be|been|is|was|are|were)\s+titled|(?:en|in)\s+(?:roumain|polonais|ukrainien|turc|grec|chinois|japonais|catalan|basque|breton|corse"
     r"|Romanian|Polish|Ukrainian|Turkish|Greek|Chinese|Japanese|Catalan|Basque|Breton|Corsican)\s*,"
     r"|appel(?:le|lent|ait|aient)\s+(?:(?:un|une|le|la|les|des)\s+|l['’]\s*)?|qualifi[ée]e?s?\s+(?:de\s+|d['’])"

@@ -190,7 +190,7 @@ def test_a_french_subject_is_not_a_sentence_about_the_french_language(cleaner):
 @pytest.mark.parametrize("text", [
     # a wrong form shown as a wrong form: what a translation turned a name into, a name that does
     # not exist, how a map or a board lists a place, an acronym named as an acronym
-    "An online translator turned the city into Hanovre" + _SIGN,
+    "An online translation turned the city into Hanovre" + _SIGN,
     "There is no such town as Transylvanie, a reader wrote" + _SIGN,
     "Some atlases list the region under Transylvanie" + _SIGN,
     "The old atlas marks the town as Hanovre" + _SIGN,
@@ -240,6 +240,11 @@ def test_forms_shown_as_forms_glossed_or_naming_american_towns_are_not_rewritten
 def test_french_forms_shown_glossed_or_naming_american_towns_are_not_rewritten(cleaner, text):
     result = cleaner.fix(text, "fr")
     assert not [e for e in result.edits if e.rule == "glossary"], result.output
+
+
+def test_what_a_crisis_turned_into_is_still_fixed(cleaner):
+    result = cleaner.fix("The crisis turned into Hanovre's worst flood" + _SIGN, "en")
+    assert "Hanover's" in result.output
 
 
 def test_a_new_clause_after_a_place_is_not_an_apposition(cleaner):
