@@ -560,8 +560,8 @@ Ontario Québec Quebec Manitoba Saskatchewan Alberta""".split())
 # A place followed by a US state or Canadian province is that state's town ("Damascus, Maryland").
 _STATE_AFTER = regex.compile(
     r"\s*,?\s*(?:(?:dans|en|au|in)\s+(?:l['’]|le\s+|la\s+|the\s+state\s+of\s+)?)?(?:" + "|".join(_OTHER_STATES) + r")\b")
-# A sentence naming a US state or Canadian province (not Washington or Georgia, which name a
-# government and a country too) or a county: a world city's name in it is likely that state's town.
+# A sentence naming a US state (not Washington or Georgia, which name a government and a country
+# too) or a county: a world city's name in it is likely that state's town.
 _US_STATES = tuple(s for s in _OTHER_STATES[: _OTHER_STATES.index("Ontario")] if s not in ("Washington", "Georgia", "Géorgie"))
 _AMERICAN_TOWN = regex.compile(r"(?<![\p{L}-])(?:" + "|".join(_US_STATES) + r"|[Cc]ounty|[Cc]omté)(?![\p{L}-])")
 
@@ -893,7 +893,8 @@ def _glossed(text: str, start: int, end: int, term: str) -> bool:
     warrant (mandat de perquisition)", "parties prenantes (stakeholders)"."""
     folded = _fold(term)
     head = folded.split()[-1] if folded.split() else ""
-    if head and _GLOSS_APPOSITION.match(text, end) and _has_word(_fold(_GLOSS_APPOSITION.match(text, end).group()), head):
+    apposition = _GLOSS_APPOSITION.match(text, end)
+    if head and apposition and _has_word(_fold(apposition.group()), head):
         return True  # "a fourrière, a municipal animal pound": the word defined by its term
     after = _fold(text[end : end + len(term) + 6]).lstrip()
     if after[:1] in ("(", "["):
