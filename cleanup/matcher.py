@@ -655,13 +655,14 @@ class _Context:
         if "{" not in entry.term and len(entry.term) > 3 and entry.kind in _PROPER_KINDS:
             # "Séville (Seville)", "Gelderland, que les francophones appellent Gueldre", "listed as
             # réalisateur, not director": the two forms compared in one sentence
-            sentence = sentence_of(text, start, end)
-            at = sentence.find(matched)
-            rest = sentence[:at] + " " + sentence[at + len(matched):] if at >= 0 else sentence
-            rest = " ".join(w for w in rest.split() if not (len(w) > 3 and w.isupper()))  # not a dateline ("ALGIERS —")
-            if ((_has_word(_fold(rest), _fold(entry.term)) or _has_word(_fold(rest), _fold(entry.term) + "s"))
-                    and _COMPARE_CUE.search(rest)):
-                return True
+            if _fold(entry.term) in self.folded:  # (the cheap test first: the term anywhere)
+                sentence = sentence_of(text, start, end)
+                at = sentence.find(matched)
+                rest = sentence[:at] + " " + sentence[at + len(matched):] if at >= 0 else sentence
+                rest = " ".join(w for w in rest.split() if not (len(w) > 3 and w.isupper()))  # not a dateline ("ALGIERS —")
+                if ((_has_word(_fold(rest), _fold(entry.term)) or _has_word(_fold(rest), _fold(entry.term) + "s"))
+                        and _COMPARE_CUE.search(rest)):
+                    return True
         if "{" not in entry.term and _glossed(text, start, end, entry.term):
             return True  # "un search warrant (mandat de perquisition)": the word and its gloss
         if self.index.lang.code == "fr" and entry.kind in ("untranslated", "lexical") and _english_neighbour(text, start, end):
@@ -684,7 +685,7 @@ class _Context:
             return any(m.group()[:1].isupper() for m in words[first:])
         if entry.kind == "place" and _TOWN_DESCRIBED.match(text, end):
             return True  # "Pamplona, une municipalité de la province philippine": another town
-        if entry.kind == "place" and _american_town(text, start, end, entry.term):
+        if entry.kind == "place" and self.names_a_state and _american_town(text, start, end, entry.term):
             return True  # "à Andalusia, petite ville de l'Alabama", "Brandenburg v. Ohio"
         if entry.before or entry.after or licensed.get("context"):
             return False  # the entry names its own neighbours: "Benyamin" before "Netanyahu"
@@ -733,6 +734,15 @@ class _Context:
     @cached_property
     def apostrophe(self) -> str | None:
         return apostrophe_of(self.doc.text)
+
+    @cached_property
+    def folded(self) -> str:
+        return _fold(self.doc.text)
+
+    @cached_property
+    def names_a_state(self) -> bool:
+        """Whether the document names a US state or a county anywhere (most do not)."""
+        return bool(_AMERICAN_TOWN.search(self.doc.text))
 
     def _words(self, scope: str, offset: int):
         seg = None if scope == "document" else self.doc.segment_at(offset, scope)
