@@ -655,7 +655,7 @@ class _Context:
         if "{" not in entry.term and len(entry.term) > 3 and entry.kind in _PROPER_KINDS:
             # "Séville (Seville)", "Gelderland, que les francophones appellent Gueldre", "listed as
             # réalisateur, not director": the two forms compared in one sentence
-            if _fold(entry.term) in self.folded:  # (the cheap test first: the term anywhere)
+            if _fold(entry.term) in _fold(text[max(0, start - 250) : end + 250]):  # the cheap test first
                 sentence = sentence_of(text, start, end)
                 at = sentence.find(matched)
                 rest = sentence[:at] + " " + sentence[at + len(matched):] if at >= 0 else sentence
@@ -734,10 +734,6 @@ class _Context:
     @cached_property
     def apostrophe(self) -> str | None:
         return apostrophe_of(self.doc.text)
-
-    @cached_property
-    def folded(self) -> str:
-        return _fold(self.doc.text)
 
     @cached_property
     def names_a_state(self) -> bool:
