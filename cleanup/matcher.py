@@ -27,7 +27,7 @@ import regex
 
 from .detectors import Context, detector
 from .document import WORD_RE, Document, SearchText, apostrophe_of, normalize_token, search_key
-from .mentions import named_not_used, sentence_of
+from .mentions import named_not_used, sentence_around
 from .glossary import Entry
 from .language import REGEX_TIMEOUT, Language, zipf
 from .result import Finding
@@ -584,13 +584,7 @@ def _american_town(text: str, start: int, end: int, term: str) -> bool:
     """A world place's name in a sentence that names a US state or a county elsewhere: likely
     the American town ("à Andalusia, petite ville de l'Alabama"), unless the entry's own place is
     in the United States ("Californie", "Caroline du Nord")."""
-    if _AMERICAN_TOWN.search(term):
-        return False
-    sentence = sentence_of(text, start, end)
-    at = sentence.find(text[start:end])
-    if at >= 0:
-        sentence = sentence[:at] + " " * (end - start) + sentence[at + end - start:]
-    return bool(_AMERICAN_TOWN.search(sentence))
+    return not _AMERICAN_TOWN.search(term) and bool(_AMERICAN_TOWN.search(sentence_around(text, start, end)))
 # French words running on after a match in English text: the match is part of a French phrase.
 _FRENCH_PHRASE_AFTER = regex.compile(r"[ \u00a0]+(?:(?:en|du|des|aux|au)[ \u00a0]+\p{L}|d['’]\p{L})")
 _NEIGHBOUR_AFTER = regex.compile(r"[ \u00a0]+(?:(?:et|and|ou|or)[ \u00a0]+)?(\p{L}+)")
@@ -655,13 +649,12 @@ class _Context:
         if "{" not in entry.term and len(entry.term) > 3 and entry.kind in _PROPER_KINDS:
             # "Séville (Seville)", "Gelderland, que les francophones appellent Gueldre", "listed as
             # réalisateur, not director": the two forms compared in one sentence
-            if _fold(entry.term) in _fold(text[max(0, start - 250) : end + 250]):  # the cheap test first
-                sentence = sentence_of(text, start, end)
-                at = sentence.find(matched)
-                rest = sentence[:at] + " " + sentence[at + len(matched):] if at >= 0 else sentence
+            term = _fold(entry.term)
+            if term in _fold(text[max(0, start - 250) : end + 250]):  # the cheap test first
+                rest = sentence_around(text, start, end)
                 rest = " ".join(w for w in rest.split() if not (len(w) > 3 and w.isupper()))  # not a dateline ("ALGIERS —")
-                if ((_has_word(_fold(rest), _fold(entry.term)) or _has_word(_fold(rest), _fold(entry.term) + "s"))
-                        and _COMPARE_CUE.search(rest)):
+                folded = _fold(rest)
+                if (_has_word(folded, term) or _has_word(folded, term + "s")) and _COMPARE_CUE.search(rest):
                     return True
         if "{" not in entry.term and _glossed(text, start, end, entry.term):
             return True  # "un search warrant (mandat de perquisition)": the word and its gloss
@@ -898,9 +891,9 @@ def _glossed(text: str, start: int, end: int, term: str) -> bool:
     """Whether the match and the entry's term stand side by side, one in brackets: "un search
     warrant (mandat de perquisition)", "parties prenantes (stakeholders)"."""
     folded = _fold(term)
-    head = folded.split()[-1] if folded.split() else ""
+    words = folded.split()
     apposition = _GLOSS_APPOSITION.match(text, end)
-    if head and apposition and _has_word(_fold(apposition.group()), head):
+    if words and apposition and _has_word(_fold(apposition.group()), words[-1]):
         return True  # "a fourrière, a municipal animal pound": the word defined by its term
     after = _fold(text[end : end + len(term) + 6]).lstrip()
     if after[:1] in ("(", "["):

@@ -98,11 +98,23 @@ _LANGUAGE_TALK = regex.compile(
 _SENTENCE_EDGE = regex.compile(r"[.!?](?=\s)|\n")
 
 
-def sentence_of(text: str, start: int, end: int) -> str:
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     lo = max(0, start - 240)
     edges = [m.end() for m in _SENTENCE_EDGE.finditer(text, lo, start)]
     after = _SENTENCE_EDGE.search(text, end, min(len(text), end + 240))
-    return text[edges[-1] if edges else lo : after.start() if after else min(len(text), end + 240)]
+    return edges[-1] if edges else lo, after.start() if after else min(len(text), end + 240)
+
+
+def sentence_of(text: str, start: int, end: int) -> str:
+    """The sentence holding text[start:end] (at most 240 characters either side)."""
+    lo, hi = _sentence_bounds(text, start, end)
+    return text[lo:hi]
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The rest of the sentence holding text[start:end], the span itself left out."""
+    lo, hi = _sentence_bounds(text, start, end)
+    return text[lo:start] + " " + text[end:hi]
 
 
 def named_not_used(text: str, start: int, end: int) -> bool:
