@@ -214,6 +214,7 @@ def main() -> None:
     shutil.copy(ROOT / "seeds" / "000_b9882e595d678b98.txt", work / "article.txt")
     exe = shutil.which("cleanup") or str(Path(sys.executable).parent / "cleanup")
     env = dict(os.environ, CLEANUP_CACHE_DIR=cache, CLEANUP_NO_CONFIG="1")
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: modules read from their bytecode
     subprocess.run([exe, "fix", "article.txt", "-o", "out.txt"], env=env, cwd=work, check=False)
     t_help = wall([exe, "--help"], 10, env, work)
     t_fix = wall([exe, "fix", "article.txt", "-o", "out.txt"], 10, env, work)

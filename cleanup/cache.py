@@ -12,6 +12,7 @@ others can write to must not be used (the cache refuses one that is world-writab
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -77,7 +78,7 @@ def load_or_build(name: str, build: Callable[[], Any]) -> Any:
     if _usable(folder):
         try:
             with open(path, "rb") as fh:
-                value = pickle.load(fh)
+                value = _load(fh)
             os.utime(path)  # recently used: kept by the pruning
             return value
         except FileNotFoundError:
@@ -101,6 +102,19 @@ def load_or_build(name: str, build: Callable[[], Any]) -> Any:
     except (OSError, pickle.PicklingError, RecursionError, AttributeError, TypeError):
         pass  # not picklable (e.g. a morphology class defined in a function): no cache
     return value
+
+
+def _load(fh) -> Any:
+    """Unpickle with the cyclic garbage collector paused: a compiled index is hundreds of
+    thousands of objects, and collections triggered while they are created (each scanning all
+    of them) tripled the time it took to read one."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.load(fh)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _prune(folder: Path) -> None:

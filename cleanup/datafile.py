@@ -118,6 +118,15 @@ class LazyRegex:
         return f"LazyRegex({self.pattern!r})"
 
 
+_CANONICAL: dict[str, LazyRegex] = {}
+
+
+def canonical(rx: LazyRegex) -> LazyRegex:
+    """One object per pattern, so that a pickle holds each of the guards thousands of entries
+    share (quotation and name guards) once: a compiled index loads with fewer objects."""
+    return _CANONICAL.setdefault(rx.pattern, rx)
+
+
 def compile_regex(path: Path, pattern: str, where: str, line: int | None = None) -> LazyRegex:
     """Check a data-supplied regex (run later with a time limit); errors name file:line."""
     try:

@@ -159,9 +159,14 @@ class Document:
         """For text offsets: the line holding each, extended to the end of the next line
         (lookaheads may look past a line break), merged and sorted."""
         starts = self.line_starts
+        return self.windows_of_lines({bisect.bisect_right(starts, off) - 1 for off in offsets})
+
+    def windows_of_lines(self, lines) -> list[tuple[int, int]]:
+        """Line numbers (0-based) as windows: each line extended to the end of the next one,
+        merged and sorted."""
+        starts = self.line_starts
         windows: list[list[int]] = []
-        for off in sorted(set(offsets)):
-            k = bisect.bisect_right(starts, off) - 1
+        for k in sorted(lines):
             lo = starts[k]
             hi = starts[k + 2] if k + 2 < len(starts) else len(self.text)
             if windows and lo <= windows[-1][1]:

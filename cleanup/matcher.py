@@ -400,10 +400,16 @@ class GlossaryIndex:
     def _find_patterns(self, doc: Document, ctx: "_Context", ac):
         st = doc.search
         text = doc.text
-        where: dict[int, list[int]] = defaultdict(list)  # pattern -> search offsets of its literals
+        # The lines holding each literal found (a literal such as "minister" occurs on many
+        # lines and is required by many patterns: mapped to lines once), then per pattern.
+        starts = doc.line_starts
+        lines_of: dict[int, set[int]] = defaultdict(set)
         for k, a, _ in _hits(ac, st.s):
+            lines_of[k].add(bisect.bisect_right(starts, st.to_text(a)) - 1)
+        where: dict[int, set[int]] = defaultdict(set)  # pattern -> the lines of its literals
+        for k, lines in lines_of.items():
             for i in self._literal_patterns[self._literals[k]]:
-                where[i].append(a)
+                where[i] |= lines
         # Only the patterns one of whose literals occurs (and those without any), in glossary order.
         for i in sorted([*where, *self._free_patterns]):
             k, literals = self.patterns[i]
@@ -413,7 +419,7 @@ class GlossaryIndex:
             if not literals:
                 windows = [(0, len(text))]
             else:
-                windows = doc.line_windows(st.to_text(a) for a in where[i])
+                windows = doc.windows_of_lines(where[i])
             seen: set[tuple[int, int]] = set()
             for lo, hi in windows:
                 try:

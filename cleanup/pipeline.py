@@ -148,7 +148,7 @@ class LanguagePack:
     @property
     def index(self) -> RankedIndex:
         index = self._compiled[1]
-        index.lang = self.language  # the profile is loaded fresh (its regexes checked) each run
+        index.lang = self.language  # the profile is cached on its own (an edit re-reads only it)
         return RankedIndex(index, self.ranks)
 
 
@@ -159,6 +159,15 @@ def _load_cached(path: Path, lang: str) -> Glossary:
 
     name = f"file-{lang}-" + cache.key([str(path), hashlib.sha256(read_bytes(path)).hexdigest()])
     return cache.load_or_build(name, lambda: load_glossary(path, lang=lang))
+
+
+def _load_language_cached(path: Path) -> Language:
+    """A language profile, from the cache when the file and the tool are unchanged (checking
+    it, with its boilerplate and guard regexes, took a sixth of a one-article run)."""
+    from . import cache
+
+    name = "profile-" + cache.key([str(path), _sha256(path)])
+    return cache.load_or_build(name, lambda: load_language(path))
 
 
 def _pivot_words(target: str, pivots: tuple[str, ...], limits: tuple) -> frozenset[str]:
@@ -191,7 +200,7 @@ def load_packs(dirs: list[Path], extra: list[Path] = (), profiles_only: list[Pat
         for sub in sorted(p for p in base.iterdir() if p.is_dir()):
             lang_file = sub / "language.toml"
             if lang_file.is_file() and sub.name not in packs:
-                packs[sub.name] = LanguagePack(load_language(lang_file))
+                packs[sub.name] = LanguagePack(_load_language_cached(lang_file))
             if with_glossaries:
                 pending += [(sub.name, p) for p in sorted(sub.glob("*.toml")) if p.name != "language.toml"]
     for code, path in pending:

@@ -127,3 +127,49 @@ def test_a_cached_index_finds_what_the_built_one_finds_and_unpacks_only_what_it_
         assert lazy.search("a cashmere attack").group() == "cashmere attack"
     finally:
         regex.compile = real
+
+
+def test_a_cached_entry_keeps_every_field_and_shares_each_guard_once():
+    """Entries travel as rows of values, each regex once per pattern: every field comes back
+    (regexes by their pattern), and two entries with the same guard load one object."""
+    import dataclasses
+    import pickle
+
+    from cleanup.datafile import LazyRegex
+
+    entries = Cleaner(settings=Settings()).pack("en").entries
+    loaded = pickle.loads(pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def plain(entry):
+        return [v.pattern if isinstance(v, LazyRegex) else v
+                for v in (getattr(entry, f.name) for f in dataclasses.fields(entry))]
+
+    assert [plain(e) for e in loaded] == [plain(e) for e in entries]
+    assert all(type(e) is type(entries[0]) for e in loaded) and loaded[0].where == entries[0].where
+    guards = {}
+    for entry in loaded:
+        if entry.not_after is not None:
+            guards.setdefault(entry.not_after.pattern, set()).add(id(entry.not_after))
+    assert max(map(len, guards.values())) == 1
+    assert len(guards) < sum(e.not_after is not None for e in loaded)  # shared guards exist
+
+
+def test_an_edited_language_profile_is_read_again(cache, tmp_path):
+    """Profiles are cached too (their regexes cost a sixth of a one-article run): an edit is
+    read on the next run, and a profile broken by the edit is an error naming its line."""
+    from cleanup.errors import GlossaryError
+    from cleanup.resources import bundled_dir
+
+    folder = tmp_path / "g"
+    (folder / "en").mkdir(parents=True)
+    profile = (bundled_dir() / "en" / "language.toml").read_text(encoding="utf-8")
+    (folder / "en" / "language.toml").write_text(profile, encoding="utf-8")
+    text = "Rain fell.\nSubscribe to the Tidings Bulletin now\nIt stopped.\n"
+    assert _fix(folder, text) == text
+    edited = profile.replace("\nlines = [\n", '\nlines = [\n  "subscribe to the tidings bulletin now",\n', 1)
+    assert edited != profile
+    (folder / "en" / "language.toml").write_text(edited, encoding="utf-8")
+    assert _fix(folder, text) == "Rain fell.\nIt stopped.\n"
+    (folder / "en" / "language.toml").write_text(edited.replace('"subscribe to', '"(subscribe to', 1), encoding="utf-8")
+    with pytest.raises(GlossaryError, match=r"language\.toml:\d+: bad regex in boilerplate\.lines"):
+        _fix(folder, text)
