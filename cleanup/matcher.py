@@ -90,6 +90,10 @@ class GlossaryIndex:
         self.terms: set[tuple[str, ...]] = set()
         self.patterns: list[tuple[int, tuple[str, ...]]] = []  # (entry, keys one of which a match holds)
         self.term_tenses: dict[int, dict[str, str]] = {}  # entry -> {Penn tag: inflected term}
+        # (entry, wrong form) -> the term in the singular, for a wrong form that is the singular
+        # of another of its entry's ("endocrine perturber" beside "endocrine perturbers" when
+        # the term is "endocrine disruptors"), used after a singular determiner
+        self.singular_terms: dict[tuple[int, str], str] = {}
         fuzzy_forms: list[Form] = []
         for k, entry in enumerate(entries):
             self.terms.add(_norms(entry.term))
@@ -102,8 +106,13 @@ class GlossaryIndex:
             if verbs is not None:
                 self.term_tenses[k] = verbs
                 variants = _tense_variants(entry.wrong, morph)
+            wrong_folded = {w.casefold() for w in entry.wrong}
             for w, tenses in variants:
                 norms = _norms(w)
+                if not tenses and len(wrong_folded) > 1 and morph.pluralize(w).casefold() in wrong_folded - {w.casefold()}:
+                    singular = morph.singularize(entry.term)
+                    if singular:
+                        self.singular_terms[(k, w)] = singular
                 words = tuple(m.group() for m in WORD_RE.finditer(w))
                 # A wrong form written in the plural of another takes the plural term: in its last
                 # word where plural matching is on, in a head before its complement ("falls in the
@@ -259,6 +268,9 @@ class GlossaryIndex:
             term = unsure = None
             if form.tenses:
                 term, unsure = self._inflected_term(text, start, form)
+            elif not suffix and (form.entry, form.text) in self.singular_terms \
+                    and _SINGULAR_BEFORE.search(text, max(0, start - 40), start):
+                term = self.singular_terms[(form.entry, form.text)]  # "a known endocrine disruptor"
             finding = self._finding(doc, ctx, entry, start, end, suffix, 100.0, form.text, term=term, unsure=unsure,
                                     evident=form.evident)
             if finding:
@@ -577,6 +589,10 @@ _COMPARE_CUE = regex.compile(
     r"(?i)\b(?:French|English|Dutch|German|Romanian|français|anglais|néerlandais|allemand|roumain|francophones?"
     r"|anglophones?|equivalent|équivalent|translat\w*|tradu\w*|names?|noms?|forms?|formes?|spell\w*|orthograph\w*"
     r"|credit\w*|crédit\w*|listed|appell?\w*|called|known|word|mot|terme?s?)\b")
+# A singular determiner before a wrong form (one adjective between at most): the sign that a
+# singular wrong form means one thing ("a known endocrine perturber"), not an invariable
+# phrase whose term is plural ("MPs changed camp" -> "switched sides").
+_SINGULAR_BEFORE = regex.compile(r"(?i)(?<![\p{L}])(?:a|an|one|each|every|another|this|that)\s+(?:[\p{L}-]+\s+)?$")
 _PERSON_AFTER = regex.compile(r"\s*,\s*(?:who|whose)\b")
 # A place described right after its name as a town of some region: the text tells which town it
 # is, and a world city's exonym is not meant ("Nicosia, commune de l'intérieur de la Sicile").
@@ -610,8 +626,10 @@ def _english_neighbour(text: str, start: int, end: int) -> bool:
 
 # A person introduced as someone unknown ("X, a 34-year-old nurse", "a schoolgirl, X"): a public
 # figure is not, so a name entry's famous person is not meant.
-_INTRODUCED_AFTER = regex.compile(r"\s*,\s*(?:an?|un|une)\s+[\p{L}\d]")
-_INTRODUCED_BEFORE = regex.compile(r"\b(?:an?|un|une)\s+(?:[\p{Ll}-]+\s+){0,2}[\p{Ll}-]+\s*,\s*$")
+# (English "a"/"an", French "un"/"une": a French ", a" is the verb avoir, "X, a pour sa part")
+_INTRODUCED_AFTER = {"en": regex.compile(r"\s*,\s*(?:an?)\s+[\p{L}\d]"), "fr": regex.compile(r"\s*,\s*(?:un|une)\s+[\p{L}\d]")}
+_INTRODUCED_BEFORE = {"en": regex.compile(r"\b(?:an?)\s+(?:[\p{Ll}-]+\s+){0,2}[\p{Ll}-]+\s*,\s*$"),
+                      "fr": regex.compile(r"\b(?:un|une)\s+(?:[\p{Ll}-]+\s+){0,2}[\p{Ll}-]+\s*,\s*$")}
 # A capitalised word and a Spanish/Italian/Portuguese "of" before the match: a foreign name.
 _FOREIGN_OF = regex.compile(r"(\p{L}[\p{L}\p{M}'’-]*)[ \u00a0]+(?:de|del|de\s+la|da|di|do|dos|das|della)[ \u00a0]+$")
 _PREV_WORD_HYPHEN = regex.compile(r"\p{Lu}[\p{L}\p{M}]*[-‐]$")
@@ -668,7 +686,9 @@ class _Context:
             return True  # "escalation control", "shareholders et stakeholders": an English phrase quoted
         if self.index.lang.code == "en" and entry.kind in _PROPER_KINDS and _FRENCH_PHRASE_AFTER.match(text, end):
             return True  # "représentant en mission", "betterave en croûte de sel": a French phrase quoted
-        if entry.kind == "name" and (_INTRODUCED_AFTER.match(text, end) or _INTRODUCED_BEFORE.search(text, lo, start)):
+        code = self.index.lang.code
+        if entry.kind == "name" and code in _INTRODUCED_AFTER and (
+                _INTRODUCED_AFTER[code].match(text, end) or _INTRODUCED_BEFORE[code].search(text, lo, start)):
             return True  # "X, a fisherman from Mahé", "a schoolgirl, X": a namesake, introduced
         form_words = WORD_RE.findall(form)
         if (form_words and all(w[:1].islower() for w in form_words) and matched[:1].isupper()

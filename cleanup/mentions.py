@@ -24,6 +24,17 @@ _MENTION_BEFORE = regex.compile(
     # "the acronym X", "(be) titled X", "in Romanian, X"; French "ce que la loi appelle un X",
     # "qualifiés de X", "désigné par X", "se présente comme X", "le sigle X"
     r"|(?:credited|listed|billed)\s+as|calling\s+(?:him|her|them|it)(?:\s+simply)?|there\s+(?:is|was)\s+no(?:\s+such\s+[\p{L}-]+\s+as)?"
+    # "the job is styled X", "known in French as X", "appeared in French as X", "a banner
+    # reading X", "calling the town X", "the French say X"
+    r"|styled|(?:known|appear(?:s|ed)?|published|released|sold|marketed)\s+in\s+\p{L}+\s+as"
+    r"|(?:banner|sign|placard|poster|slogan|headline|shirt|T-shirt|plaque|board)s?\s+(?:reading|that\s+reads?|which\s+reads?|saying)"
+    r"|call(?:s|ed|ing)?\s+(?:the\s+)?(?:town|city|island|village|country|region|river|place|area|dish|job|post)"
+    r"|(?:the\s+)?(?:French|Italians|Germans|Spaniards|Quebecers|Belgians|Swiss|locals|francophones)\s+(?:call|say|write|spell)(?:\s+it)?"
+    # a sign, a chant, a headline or a title given after a colon: "les panneaux indiquent : X",
+    # "les manifestants scandaient : X", "le film s'intitule simplement : X"
+    r"|(?:indiqu|proclam|scand|affich|intitul|titr|chant|clam)\p{L}*(?:\s+simplement|\s+simply)?\s*:"
+    r"|(?:sous\s+le\s+)?pseudonyme\s+(?:de\s+|d['’])?|pseudonym"
+    r"|(?:figur|apparaî?t|apparaiss)\p{L}*\s+(?:simplement\s+|seulement\s+)?comme"
     r"|list(?:s|ed)?\s+(?:[^.;,]{0,30}?\s+)?(?:under|as)|marks?\s+[^.;,]{0,30}?\s+as|(?:acronym|abbreviation|initials)"
     r"|(?:translat\w+|garbl\w+)\s+(?:[^.;]{0,40}?\s+)?into|(?:turn(?:s|ed|ing)?|render\w*)\s+(?:[^.;]{0,40}?\s+)?into\s*(?=[«\"“‘'])"
     r"|(?:be|been|is|was|are|were)\s+titled|(?:en|in)\s+(?:roumain|polonais|ukrainien|turc|grec|chinois|japonais|catalan|basque|breton|corse"
@@ -40,7 +51,8 @@ _TITLE_BEFORE = regex.compile(
     r"|navire|ship|vraquier|groupe|band|bistro|brand|perfume|parfum|shade|mare|filly|colt|gelding|stallion|horse|jument|pouliche|poulain"
     r"|cheval|trawler|chalutier|vessel|yacht|memoir|mémoires|poem|poème|biography|biographie|station|radio|label|collection|exhibit"
     r"|podcast|musical|ballet|painting|tableau|statue|champagne|wine|vin|cuvée|perfume|titled|entitled|intitulée?|auteure?\s+d[e'’]"
-    r"|succès\s+d[e'’]|paru|sortie|racehorse|liner|paquebot)\s*,?\s*(?:simply\s+|just\s+)?(?P<quote>[«\"“‘':]\s*)?$")
+    r"|succès\s+d[e'’]|paru|sortie|racehorse|liner|paquebot|à\s+bord\s+(?:du|de\s+la|de\s+l['’]|d['’]|de|des)|aboard(?:\s+the)?)"
+    r"\s*,?\s*(?:simply\s+|just\s+)?(?P<quote>[«\"“‘':]\s*)?$")
 _MENTION_AFTER = regex.compile(
     r"\s*[»\"”’']?\s*,?\s*\(?(?:(?:en|in)\s+(?:anglais|allemand|français|espagnol|italien|arabe|russe|néerlandais|portugais"
     r"|English|French|German|Spanish|Italian|Arabic|Russian|Dutch|Portuguese)\b(?=\s*(?:[)\],.;:»\"”’']|$))"
@@ -83,8 +95,19 @@ _THING_AFTER = regex.compile(
     # ... ending the apposition (not "Saint-Paul-of-Vence, the film follows ...": a new clause)
     r"(?:\s+[\p{L}-]+){0,2}?(?=\s*(?:[,.;:)]|$)|\s+(?:in|from|of|de|du|des|à|based|named|called|that|which|who|qui|dont"
     r"|produite?s?|enregistrée?s?|sortie?s?|founded|fondée?s?|créée?s?|launched|lancée?s?)\b)")
+# A French apposition without an article: "Salerno, avocat de la famille", "Prussia, la favorite",
+# "Ecuador, tube planétaire de Sash", "Bergamo, surnommé le « monstre »" (the match is a name).
+_FRENCH_APPOSITION = regex.compile(
+    r"\s*,\s*(?:la\s+|le\s+)?(?:chef|avocate?|milieu|attaquante?|défenseure?|gardien(?:ne)?|joueuse|joueur|entraîneur|entraîneuse|pilote"
+    r"|paquebot|navire|cargo|pétrolier|chalutier|tube|single|surnommée?|dite?|alias|favorite?|jument|étalon|poulain|pouliche"
+    r"|porte-parole|fondat(?:eur|rice)|président(?:e)?|direct(?:eur|rice)|maire|députée?|sénat(?:eur|rice)|chanteu(?:r|se)|rappeu(?:r|se)"
+    r"|act(?:eur|rice)|romanci(?:er|ère)|aut(?:eur|rice)|parrain|capitaine|skipper|patron(?:ne)?)\b")
 _NAME_AFTER = regex.compile(r"\s+(?:brothers|frères|sisters|sœurs|olives?|cheese|harvest|variety|cultivars?"
                             r"|neighbou?rhood|district|quarter)\b")
+# A capitalised word before an acronym is a company's name ("Gazoduc TQM said"; not a regnal
+# number, "Elizabeth II").
+_ACRONYM_AFTER = regex.compile(r"[ \u00a0](?!(?:I{1,3}|IV|VI{0,3}|IX|XI{0,3})\b)(?-i:\p{Lu}{2,5})\b(?![-'’])")
+_ONE_CAPITALISED_WORD = regex.compile(r"\p{Lu}[\p{L}-]+")
 
 
 # A sentence about languages or names: a pivot-language word in it is likely quoted, not used
@@ -94,7 +117,12 @@ _LANGUAGE_TALK = regex.compile(
     r"(?i)\b(?:(?:in|into)\s+(?:French|English)(?=\s*[.;:)!?]|\s*,\s+(?:with|where|while|which|as|but)\b|\s+(?:only|by|but)\b)"
     r"|(?:French|English)-(?:language|speaking)|(?:French|English)\s+(?:names?|spellings?|editions?|versions?|translations?|only)\b"
     r"|en\s+(?:anglais|français)\b|(?:nom|noms|orthographe|graphie)\s+(?:anglaise?s?|française?s?)\b"
-    r"|(?:langue|version|édition)\s+(?:anglaise|française)\b)")
+    r"|(?:langue|version|édition)\s+(?:anglaise|française)\b"
+    # "In French, the post is ...", "the French distinguish X from Y", "say X even when
+    # speaking English", "the French term"
+    r"|(?-i:In)\s+(?:French|English)\s*,|(?:French|English)\s+(?:terms?|words?|expressions?|phrases?|usage)\b"
+    r"|\b(?:the\s+)?(?:French|Italians|Germans|Spaniards|Quebecers|Belgians|francophones|anglophones)\s+(?:distinguish|call|say|use\s+the\s+word)\b"
+    r"|(?:when|while)\s+speaking\s+(?:English|French)\b|\bdictionnaires?\b|\bdictionar(?:y|ies)\b)")
 _SENTENCE_EDGE = regex.compile(r"[.!?](?=\s)|\n")
 
 
@@ -126,7 +154,9 @@ def named_not_used(text: str, start: int, end: int) -> bool:
     if _LANGUAGE_TALK.search(sentence_of(text, start, end)):
         return True
     capital = text[start:start + 1].isupper()
-    if capital and (_NAME_BEFORE.search(text, lo, start) or _NAME_AFTER.match(text, end) or _THING_AFTER.match(text, end)):
+    if capital and (_NAME_BEFORE.search(text, lo, start) or _NAME_AFTER.match(text, end) or _THING_AFTER.match(text, end)
+                    or _FRENCH_APPOSITION.match(text, end)
+                    or (_ONE_CAPITALISED_WORD.fullmatch(text, start, end) and _ACRONYM_AFTER.match(text, end))):
         return True
     title = _TITLE_BEFORE.search(text, lo, start)
     return bool(title and (title.group("quote") or capital))

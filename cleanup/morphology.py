@@ -78,6 +78,10 @@ class Morphology:
     def pluralize(self, term: str) -> str:
         return term
 
+    def singularize(self, term: str) -> str | None:
+        """The term with its plural head made singular, or None (not known here)."""
+        return None
+
     def verb_forms(self, phrase: str) -> dict[str, str] | None:
         """The phrase with its first word, a verb in its base form, inflected: {tag: phrase}
         for the tenses a wrong form may appear in (None when the first word is not a verb
@@ -153,16 +157,39 @@ class English(Morphology):
             return None
         return {tag: form + phrase[m.end():] for tag, form in forms.items()}
 
+    def _head(self, term: str):
+        """The match of a phrase's head noun: the word before the first preposition after it
+        ("board of directors", "crash in the peloton"), else the last word."""
+        words = list(regex.finditer(r"[\p{L}\p{M}]+", term))
+        head = words[-1] if words else None
+        for k, m in enumerate(words[1:], 1):
+            # a preposition inside a hyphenated modifier is no break: "air-to-air missile"
+            # ("mothers-in-law", "commanders-in-chief": the compound is the noun itself)
+            if m.group().casefold() in self.head_breaks and not (
+                    term[m.start() - 1] == "-" and " " in term[m.end():].lstrip()):
+                return words[k - 1], words
+        return head, words
+
+    def singularize(self, term: str) -> str | None:
+        """The term with its plural head made singular ("endocrine disruptors" -> "endocrine
+        disruptor"), for a wrong form written in the singular; None when the head is not a
+        regular plural or the term joins several nouns ("mergers and acquisitions")."""
+        head, words = self._head(term)
+        if head is None or any(m.group().casefold() in ("and", "or") for m in words):
+            return None
+        from lemminflect import getLemma  # at compile time only
+
+        word = head.group()
+        lemmas = getLemma(word, upos="NOUN")
+        if len(lemmas) != 1 or lemmas[0] == word or self.plural_word(lemmas[0]) != word:
+            return None  # "series", "news", "means": no single regular singular
+        return term[: head.start()] + lemmas[0] + term[head.end():]
+
     def pluralize(self, term: str) -> str:
         """The head takes the plural: the word before the first preposition after it ("board
         of directors" -> "boards of directors", "crash in the peloton"), else the last word;
         a head already plural ("earnings per share") stays."""
-        words = list(regex.finditer(r"[\p{L}\p{M}]+", term))
-        head = words[-1] if words else None
-        for k, m in enumerate(words[1:], 1):
-            if m.group().casefold() in self.head_breaks:
-                head = words[k - 1]
-                break
+        head, words = self._head(term)
         if head is None:
             return term
         word = head.group()
@@ -565,6 +592,12 @@ def _fr_elide(text: str, lo: int, hi: int, out: str) -> tuple[int, int, str]:
         return lo, hi, out
     vowel = _fr_vowel_sound(out)
     before = text[max(0, lo - 10) : lo]
+    # a term with its own article after "à"/"de": "classé à l'héritage mondial" -> "classé au
+    # patrimoine mondial" ("à le" and "de le" are never written before a noun)
+    if (article := _FR_TERM_ARTICLE.match(out)) and (prep := _FR_CONTRACTING_RE.search(before)):
+        word = _FR_CONTRACTED[(prep.group(1).casefold(), article.group(1).casefold())]
+        word = word if prep.group(1)[:1].islower() else word[:1].upper() + word[1:]
+        return lo - len(prep.group(0)), hi, word + out[article.end(1):]
     if not vowel and (m := _FR_ELIDED_RE.search(before)):
         full = _FR_ELIDED[m.group(1).casefold()]
         full = full if m.group(1)[:1].islower() else full[:1].upper() + full[1:]
@@ -573,6 +606,11 @@ def _fr_elide(text: str, lo: int, hi: int, out: str) -> tuple[int, int, str]:
         apostrophe = apostrophe_of(text) or "’"
         return lo - len(m.group(0)), hi, m.group(1)[:-1] + apostrophe + out
     return lo, hi, out
+
+
+_FR_TERM_ARTICLE = regex.compile(r"(?i)(le|les)[ \u00a0]")
+_FR_CONTRACTING_RE = regex.compile(r"(?<![\p{L}])(à|À|de|De)[ \u00a0]+$")
+_FR_CONTRACTED = {("à", "le"): "au", ("à", "les"): "aux", ("de", "le"): "du", ("de", "les"): "des"}
 
 
 _FR_ETRE_PARTICIPLE = regex.compile(

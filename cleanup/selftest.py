@@ -82,6 +82,7 @@ def check_example(cleaner: Cleaner, entry: Entry, lang: str, example: str, must_
         return [ExampleFailure(entry, example, f"template field left in the text: {result.output!r}")]
     morph = cleaner.pack(lang).language.morphology
     forms = (entry.term, morph.pluralize(entry.term))
+    forms += tuple(f for f in (morph.singularize(entry.term),) if f)  # "a known endocrine disruptor"
     if entry.inflect == "verb":  # "threw in the towel" is the term "throw in the towel" in the past
         forms += tuple((morph.verb_forms(entry.term) or {}).values())
     def norm(text: str) -> str:  # the suggestion takes the document's apostrophe

@@ -18,7 +18,8 @@ SETS = ["seeds", "tests/corpus/en", "tests/corpus/fr", "tests/corpus/clean",
         "tests/blind3/en", "tests/blind3/fr", "tests/blind3/clean",
         "tests/blind4/en", "tests/blind4/fr", "tests/blind4/clean",
         "tests/blind5/en", "tests/blind5/fr", "tests/blind5/clean",
-        "tests/blind6/en", "tests/blind6/fr", "tests/blind6/clean"]
+        "tests/blind6/en", "tests/blind6/fr", "tests/blind6/clean",
+        "tests/blind7/en", "tests/blind7/fr", "tests/blind7/clean"]
 KEYS = ("articles", "words", "annotated", "fixed", "caught", "wrong_fixes", "missed",
         "false_edits", "strays")
 

@@ -156,6 +156,29 @@ def test_names_given_as_names_and_parts_of_other_names_are_not_rewritten(cleaner
     assert not [e for e in result.edits if e.rule == "glossary"], result.output
 
 
+@pytest.mark.parametrize("text", [
+    # a sentence about what a language or its speakers call a thing; a name on a sign
+    "In French, the post is styled ministre des Affaires étrangères" + _SIGN,
+    "The French call the island Sardaigne and the Italians call it Sardegna" + _SIGN,
+    "Israelis call it Yam HaMelah, while the French say mer Morte" + _SIGN,
+    "The thriller appeared in French as Staline: la cour du tsar rouge" + _SIGN,
+    "Supporters held up a banner reading Pieter of the Hoogenband" + _SIGN,
+    "Engineers in Montreal say gazoduc even when speaking English" + _SIGN,
+    "The French distinguish agriculteurs, a neutral term, from paysans" + _SIGN,
+    "Lumpy skin disease, known in French as dermatose nodulaire contagieuse, has reached Savoie" + _SIGN,
+    # a capitalised word before an acronym: a company's name
+    "Gazoduc TQM said the expansion would add capacity" + _SIGN,
+])
+def test_words_a_language_is_said_to_use_are_not_rewritten(cleaner, text):
+    result = cleaner.fix(text, "en")
+    assert not [e for e in result.edits if e.rule == "glossary"], result.output
+
+
+def test_the_same_words_used_in_a_sentence_about_france_are_still_fixed(cleaner):
+    result = cleaner.fix("The French foreign minister met the agriculteurs in Sardaigne" + _SIGN, "en")
+    assert "farmers in Sardinia" in result.output
+
+
 def test_the_same_exonyms_used_as_places_are_still_fixed(cleaner):
     result = cleaner.fix("Floods hit Hanovre and Transylvanie on Monday" + _SIGN, "en")
     assert "Hanover" in result.output and "Transylvania" in result.output
@@ -169,6 +192,45 @@ def test_the_same_exonyms_used_as_places_are_still_fixed(cleaner):
 def test_french_mentions_of_english_words_are_not_rewritten(cleaner, text):
     result = cleaner.fix(text, "fr")
     assert not [e for e in result.edits if e.rule == "glossary"], result.output
+
+
+@pytest.mark.parametrize("text", [
+    # a ship, a horse, a person, a song in apposition; a name after a colon (a sign, a chant, a
+    # title); a pseudonym; a map's or a document's form; a dictionary's entry
+    "Des milliers d'émigrants ont quitté Anvers à bord du Finland, paquebot de la Red Star Line (7.5 %).",
+    "Selon Salerno, avocat de la famille de la victime, la plainte sera déposée à Naples (7.5 %).",
+    "La jument a été battue l'an dernier par Prussia, la favorite entraînée à Newmarket (7.5 %).",
+    "Les panneaux routiers indiquent : Bakhmut (7.5 %).",
+    "Le documentaire britannique s'intitule simplement : Bakhmut, et suit une brigade (7.5 %).",
+    "Dans le cortège, les manifestants scandaient : Ecuador no se vende (7.5 %).",
+    "Le blogueur connu sous le pseudonyme de Bryansk a été arrêté à Moscou (7.5 %).",
+    "Sur la carte anglaise, la région figure simplement comme Prussia, en lettres dorées (7.5 %).",
+    "Pour airstrike, le dictionnaire bilingue donne « frappe aérienne » (7.5 %).",
+])
+def test_french_names_of_things_and_forms_shown_are_not_rewritten(cleaner, text):
+    result = cleaner.fix(text, "fr")
+    assert not [e for e in result.edits if e.rule == "glossary"], result.output
+
+
+def test_the_same_french_exonyms_as_places_are_still_fixed(cleaner):
+    result = cleaner.fix("Des frappes ont visé Bakhmut et Bryansk lundi, selon Kiev (7.5 %).", "fr")
+    assert "Briansk" in result.output
+
+
+@pytest.mark.parametrize(("text", "fixed"), [
+    # a term with its own article after "à" or "de" contracts with it ("à le" is never written)
+    ("Le site, classé à l'héritage mondial en 1987, est menacé.", "Le site, classé au patrimoine mondial en 1987, est menacé."),
+    ("Il parle de l'héritage mondial de l'Unesco.", "Il parle du patrimoine mondial de l'Unesco."),
+    # a Russian official by his full name (his first name alone is only a flag); a French
+    # ", a" after a name is the verb avoir, not "a namesake, introduced"
+    ("Le ministre russe des Affaires étrangères, Sergei Lavrov, a pour sa part accusé les Européens.",
+     "Le ministre russe des Affaires étrangères, Sergueï Lavrov, a pour sa part accusé les Européens."),
+    # a pattern's optional part is kept ("des Nations unies" was dropped)
+    ("Le Haut-Commissariat des Nations unies aux Droits de l'Homme a dénoncé des exécutions.",
+     "Le Haut-Commissariat des Nations unies aux droits de l'homme a dénoncé des exécutions."),
+])
+def test_french_replacements_keep_their_sentence_whole(mt_cleaner, text, fixed):
+    assert mt_cleaner.fix(text, "fr").output == fixed
 
 
 @pytest.mark.parametrize("text", [

@@ -20,6 +20,21 @@ must_fire = ["A fall in the peloton."]
 must_not_fire = ["A crash in the peloton."]
 
 [[entry]]
+id = "aam"
+term = "air-to-air missile"
+wrong = ["air-air missile"]
+must_fire = ["It fired air-air missiles."]
+must_not_fire = ["It fired air-to-air missiles."]
+
+[[entry]]
+id = "disruptors"
+term = "endocrine disruptors"
+wrong = ["endocrine perturbers", "endocrine perturber", "perturbateurs endocriniens"]
+plural = false
+must_fire = ["Endocrine perturbers were found."]
+must_not_fire = ["Endocrine disruptors were found."]
+
+[[entry]]
 id = "board"
 term = "board of directors"
 wrong = ["council of administration", "councils of administration"]
@@ -133,6 +148,12 @@ def tiny(tmp_path_factory):
     ("en", "Tourism in Baléares hit a record.", "Tourism in the Balearic Islands hit a record."),
     ("en", "It rained. Baléares drew crowds.", "It rained. The Balearic Islands drew crowds."),
     ("en", "The Baléares tourism board met.", "The Balearic Islands tourism board met."),
+    # a hyphenated modifier's preposition is not the phrase's head break ("airs-to-air missile")
+    ("en", "The jet carries air-air missiles.", "The jet carries air-to-air missiles."),
+    # a wrong form in the singular, beside its plural, takes the term in the singular
+    ("en", "Bisphenol A, a known endocrine perturber, was banned.", "Bisphenol A, a known endocrine disruptor, was banned."),
+    ("en", "Endocrine perturbers were found in the water.", "Endocrine disruptors were found in the water."),
+    ("en", "Perturbateurs endocriniens were found in the water.", "Endocrine disruptors were found in the water."),
     # a clause takes no plural ("was a boons for"), whatever the wrong form's number
     ("en", "The scandal made the fat cabbages of the tabloids.", "The scandal was a boon for the tabloids."),
     # a place English names without "the" takes the text's article away, keeping its capital
@@ -168,10 +189,23 @@ def test_an_article_the_sentence_cannot_agree_with_is_a_flag(tiny):
     ("board of directors", "boards of directors"), ("crash in the peloton", "crashes in the peloton"),
     ("refusal to stop", "refusals to stop"), ("earnings per share", "earnings per share"),
     ("shortage", "shortages"), ("competitiveness cluster", "competitiveness clusters"),
-    ("company", "companies"), ("bus", "buses"),
+    ("company", "companies"), ("bus", "buses"), ("air-to-air missile", "air-to-air missiles"),
+    ("mother-in-law", "mothers-in-law"), ("commander-in-chief", "commanders-in-chief"),
+    ("state-of-the-art facility", "state-of-the-art facilities"),
 ])
 def test_english_plural_of_a_phrase_is_on_its_head(term, plural):
     assert English().pluralize(term) == plural
+
+
+@pytest.mark.parametrize(("term", "singular"), [
+    ("endocrine disruptors", "endocrine disruptor"), ("customs duties", "customs duty"),
+    ("compulsory redundancies", "compulsory redundancy"), ("beet growers", "beet grower"),
+    # no single regular singular, or several heads: the term is left as it is
+    ("news", None), ("series", None), ("means", None), ("mergers and acquisitions", None),
+    ("board of directors", None),
+])
+def test_english_singular_of_a_phrase_is_on_its_head(term, singular):
+    assert English().singularize(term) == singular
 
 
 @pytest.mark.parametrize(("term", "ok"), [
