@@ -33,6 +33,7 @@ SCHEMA: dict[str, dict[str, type] | type] = {
     "boilerplate": {"lines": list, "max_words": int},
     "demonyms": dict,  # free keys: country -> adjective
     "capitals": {"heads": list, "adjective_endings": list, "keep": list},
+    "names": {"pivot_first_names": list},
     "untranslated_words": {"read": int, "pivot_at_least": float, "target_below": float, "gap": float,
                            "gap_target_below": float, "min_length": int},
 }
@@ -102,6 +103,9 @@ class Language:
     capital_heads: frozenset[str] = frozenset()
     adjective_endings: tuple[str, ...] = ()
     capitals_kept: frozenset[str] = frozenset()
+    # name_spelling: given names of the pivot language's people ("Bastien", "Ségolène"), the sign
+    # that "Bastien of Villeneuve" is a particle translated as a word
+    pivot_first_names: frozenset[str] = frozenset()
 
     def starts_with_vowel_sound(self, word: str) -> bool:
         low = word.casefold()
@@ -204,6 +208,7 @@ def load_language(path: Path) -> Language:
         capital_heads=frozenset(strings("capitals", "heads")),
         adjective_endings=tuple(strings("capitals", "adjective_endings")),
         capitals_kept=frozenset(strings("capitals", "keep")),
+        pivot_first_names=frozenset(strings("names", "pivot_first_names")),
         untranslated=tuple(data.get("untranslated_words", {}).get(k, d) for k, d in UNTRANSLATED_DEFAULTS),
     )
 

@@ -215,10 +215,6 @@ def load_packs(dirs: list[Path], extra: list[Path] = (), profiles_only: list[Pat
     return packs
 
 
-# Kinds of finding that fix how a text is set, never what it says: fixed inside quotations too.
-
-_TYPOGRAPHY = frozenset({"spacing", "number", "encoding"})
-
 # Kinds of rule finding that are signs of machine translation (mojibake, say, is not).
 _MT_SIGNS = frozenset({"spacing", "number", "acronym", "boilerplate", "untranslated", "name", "place",
                        "title", "institution", "lexical", "idiom", "preposition"})

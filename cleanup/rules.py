@@ -14,7 +14,7 @@ from functools import lru_cache
 import regex
 
 from .detectors import Context, detector as rule
-from .document import WORD_RE, Document
+from .document import WORD_RE, Document, apostrophe_of
 from .language import REGEX_TIMEOUT, Guard, Language, zipf
 from .mentions import named_not_used
 from .result import Finding
@@ -128,7 +128,8 @@ def foreign_number_format(doc: Document, ctx: Context) -> Iterable[Finding]:
             yield make(m, f"{m.group(1)}%", "French way, with a space before %")
     # Thousands grouped the other language's way.
     if lang.thousands == ",":
-        for m in regex.finditer(rf"(?<![\p{{N}},.]\s?)([1-9]\d{{0,2}})((?:{_SPACE}\d{{3}})+)(?![\p{{N}}]|[,.]\d)", text):
+        # (not after another number: "in 2019, 200 000"; after a clause's comma: "in September, 3 200")
+        for m in regex.finditer(rf"(?<!\p{{N}}[,.]?\s?)(?<![,.])([1-9]\d{{0,2}})((?:{_SPACE}\d{{3}})+)(?![\p{{N}}]|[,.]\d)", text):
             groups = regex.findall(r"\d{3}", m.group(2))
             yield make(m, ",".join([m.group(1), *groups]), "French way, with spaces between thousands")
     else:
@@ -464,6 +465,32 @@ def currency_format(doc: Document, ctx: Context) -> Iterable[Finding]:
         )
 
 
+@rule
+def currency_symbol(doc: Document, ctx: Context) -> Iterable[Finding]:
+    """A currency symbol placed the French way in a language that writes it before the amount,
+    unspaced: "1 850 $" -> "$1,850", "0,45 €" -> "€0.45", "£ 140 million" -> "£140 million"."""
+    lang = ctx.language
+    if lang.currency_after or lang.decimal != "." or lang.thousands != ",":
+        return
+    text = doc.text
+    for m in regex.finditer(rf"(?<![\p{{L}}\p{{N}}.,$€£])(?P<n>[1-9]\d{{0,2}}(?:(?:{_SPACE}|,)\d{{3}})+|\d+)(?:[.,](?P<d>\d{{1,2}}))?"
+                            rf"{_SPACE}?(?P<sym>[$€£¥])(?![\p{{L}}\p{{N}}])", text):
+        whole = regex.sub(r"\D", "", m.group("n"))
+        number = f"{int(whole):,}" + (f".{m.group('d')}" if m.group("d") else "")
+        new = m.group("sym") + number
+        yield Finding(
+            rule="currency_symbol", start=m.start(), end=m.end(), text=m.group(), action="replace",
+            suggestion=new, kind="number", priority=2,
+            message=f"{m.group()!r} puts the currency after the amount; {lang.name} writes {new!r}",
+        )
+    for m in regex.finditer(rf"(?<![\p{{L}}\p{{N}}])(?P<sym>[$€£¥]){_SPACE}+(?=\d)", text):
+        yield Finding(
+            rule="currency_symbol", start=m.start(), end=m.end(), text=m.group(), action="replace",
+            suggestion=m.group("sym"), kind="spacing", priority=2,
+            message=f"a space after {m.group('sym')!r}; {lang.name} writes the amount against the symbol",
+        )
+
+
 _MAGNITUDES = {"millions": "million", "billions": "billion", "trillions": "trillion", "milliards": "billion",
                "milliard": "billion", "percents": "percent"}
 
@@ -647,7 +674,8 @@ def name_spelling(doc: Document, ctx: Context) -> Iterable[Finding]:
         own_forms.add(form)
         if m.group("first"):
             own_forms.add(f"{m.group('first')} {form}")
-    if not own_forms:
+    first_names = ctx.language.pivot_first_names
+    if not own_forms and not first_names:
         return
     for m in regex.finditer(r"(?<![\p{L}\p{N}])(?:(?P<first>\p{Lu}[\p{Ll}\p{M}-]+)\s+(?P<p>of(?: the)?|[Tt]he)|(?P<p2>The))"
                             r"\s+(?P<n>\p{Lu}\p{Ll}[\p{L}\p{M}'’-]+)", text):
@@ -667,3 +695,38 @@ def name_spelling(doc: Document, ctx: Context) -> Iterable[Finding]:
                     evidence={"canonical": own},
                 )
                 break
+        else:
+            if first and _pivot_first_name(first, first_names):
+                yield from _particle_after_first_name(m, text, start, particle_word, ctx.language)
+
+
+def _pivot_first_name(first: str, names: frozenset[str]) -> bool:
+    """A given name of the pivot language ("Bastien", "Anne-Marie": each part a given name)."""
+    return bool(names) and (first in names or all(part in names for part in first.split("-")))
+
+
+def _particle_after_first_name(m: regex.Match, text: str, start: int, particle_word: str,
+                               lang: Language) -> Iterable[Finding]:
+    """"Bastien of Villeneuve" (de Villeneuve), "Yannick The Bihan" (Le Bihan): a French given name
+    before a particle translated as a word. Edited when the surname is no word of the target
+    language and, for "of", the given name is not one the target language shares ("Catherine of
+    Aragon" is a queen); otherwise, and for "of the" (de la, du, des?), a flag."""
+    name, first = m.group("n"), m.group("first")
+    plain = not _word_of_language(name, lang.code)
+    if particle_word == "the":
+        own, sure = f"Le {name}", plain
+    elif particle_word == "of":
+        elided = _strip_marks(name[:1]) in "aeiouy"
+        own = (f"d{apostrophe_of(text) or '’'}{name}" if elided else f"de {name}")
+        # (a surname ending in -s may take "des": "Arnaud des Pallières")
+        sure = plain and not name.endswith("s") and ("-" in first or zipf(first.casefold(), lang.code) < 3.0)
+    else:
+        own, sure = None, False
+    span = text[start : m.end()]
+    yield Finding(
+        rule="name_spelling", start=start, end=m.end(), text=span, action="replace" if sure else "flag",
+        suggestion=own if sure else None, kind="name", priority=2, confidence=0.8 if sure else 0.5,
+        message=(f"{span!r} after the French given name {first!r} looks like a translated particle"
+                 + (f": {own!r}" if own else " (de la, du or des?)")),
+        evidence={"first_name": first, **({"canonical": own} if own else {})},
+    )

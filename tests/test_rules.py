@@ -24,10 +24,15 @@ RULE_CASES = {
     "foreign_number_format": {
         "en": [("inflation reached 7,5 % in May", "inflation reached 7.5% in May"),
                ("some 1 200 people fled", "some 1,200 people fled"),
-               ("a deficit of 3,2 billion euros", "a deficit of 3.2 billion euros")],
+               ("a deficit of 3,2 billion euros", "a deficit of 3.2 billion euros"),
+               # a price or a duration with the French decimal comma; thousands after a clause's comma
+               ("farmers want 0,45 euro per litre", "farmers want 0.45 euro per litre"),
+               ("the talks took 2,5 hours", "the talks took 2.5 hours"),
+               ("In September, 3 200 posts were unfilled", "In September, 3,200 posts were unfilled")],
         "fr": [("l'inflation a atteint 3.5% en mai", "l'inflation a atteint 3,5 % en mai"),
                ("un déficit de 2.5 milliards d'euros", "un déficit de 2,5 milliards d'euros")],
         "en_keep": ["inflation reached 7.5% in May", "some 1,200 people fled", "in 2019 200 people",
+                    "scores of 12, 200 and 300",
                     "the score was 3,2 after extra time", "call 020 7946 0958"],
         "fr_keep": ["l'inflation a atteint 7,5 % en mai", "quelque 1 200 personnes"],
     },
@@ -177,7 +182,9 @@ RULE_CASES = {
     },
     "untranslated_word": {
         "en_flag": [("The gazoduc was damaged.", "gazoduc"), ("The rentrée is in September.", "rentrée")],
-        "fr_flag": [("Les stakeholders ont voté.", "stakeholders"), ("Les workers ont protesté.", "workers")],
+        "fr_flag": [("Les stakeholders ont voté.", "stakeholders"), ("Les workers ont protesté.", "workers"),
+                    # English words absent from French, less common in English (Zipf 2.3-3)
+                    ("Les bushfires ont ravagé le Victoria.", "bushfires"), ("Des aftershocks ont suivi.", "aftershocks")],
         "en_keep": ["They met at a café in town.", "an arrondissement of Paris", "the Gazoduc company",
                     "a sign reading “gazoduc” in French"],
         "fr_keep": ["Le week-end a été calme.", "Le football et le marketing.", "le groupe The Cure"],
@@ -199,9 +206,28 @@ RULE_CASES = {
         "en_keep": ["The word 's' is a letter.", "He said 'sorry' twice.", "rock 'n' roll",
                     "Police in 's-Hertogenbosch arrested three men."],
     },
+    "currency_symbol": {
+        "en": [("the bill will reach about 1 850 $, they said", "the bill will reach about $1,850, they said"),
+               ("farmers want 0,45 € a litre", "farmers want €0.45 a litre"),
+               ("it paid £ 140 million to Kigali", "it paid £140 million to Kigali"),
+               ("it costs 12 € a month", "it costs €12 a month")],
+        "en_keep": ["it costs $12 a month", "the fund holds €1,200 and $5", "US$40 billion", "A$49.5 million"],
+        "fr_keep": ["Il a payé 1 850 $ hier.", "Le litre coûte 0,45 €."],
+    },
     "name_spelling": {
-        "en": [("Marine Le Pen spoke. Later Marine The Pen left.", "Marine Le Pen spoke. Later Marine Le Pen left.")],
-        "en_keep": ["Shehbaz Sharif spoke.", "Centaur Theatre and Théâtre du Nouveau Monde"],
+        "en": [("Marine Le Pen spoke. Later Marine The Pen left.", "Marine Le Pen spoke. Later Marine Le Pen left."),
+               # a French given name before a particle translated as a word, the surname no English word
+               ("Frenchman Bastien of Villeneuve took third place.", "Frenchman Bastien de Villeneuve took third place."),
+               ("said Yannick The Bihan, skipper of a trawler.", "said Yannick Le Bihan, skipper of a trawler."),
+               ("Anne-Marie The Cornec milks 80 cows.", "Anne-Marie Le Cornec milks 80 cows."),
+               ("Hélène of Estienne spoke.", "Hélène d’Estienne spoke.")],
+        "en_flag": [("The architect, Hubert of the Cross, spoke.", "of the Cross"),  # de la? du?
+                    ("Marine The Pen won.", "The Pen"),  # "Pen" is an English word
+                    ("Louis The Pious ruled.", "The Pious"),
+                    ("Arnaud of Pallières won.", "of Pallières")],  # de? des?
+        "en_keep": ["Shehbaz Sharif spoke.", "Centaur Theatre and Théâtre du Nouveau Monde",
+                    "Catherine of Aragon was his first wife.",  # a name English shares: "of" is English
+                    "Jack The Ripper was never caught.", "The Duke of Villeneuve spoke."],
         "fr_keep": ["L'Etat et l'État", "Shehbaz Sharif a parlé."],
     },
 }
