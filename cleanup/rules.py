@@ -117,6 +117,12 @@ def foreign_number_format(doc: Document, ctx: Context) -> Iterable[Finding]:
             yield make(m, f"{text[m.start:m.start + len(m.text) - 2].replace(foreign_dec, dec)}\u00a0{unit[:2]}",
                        "other language's way")
             continue
+        single = _SINGLE_CURRENCY.match(text, m.end())
+        if single and not lang.percent_space:  # "1,14 dollar" -> "1.14 dollars": an amount other than one
+            m = _Span(m.start(), single.end(), text)
+            yield make(m, f"{text[m.start:m.end - len(single.group())].replace(foreign_dec, dec)}{single.group()}s",
+                       "other language's way")
+            continue
         yield make(m, f"{m.group(1)}{dec}{m.group(2)}", "other language's way")
     # Percent spacing of the other language, for integers ("7 %" in English, "7%" in French);
     # never the last group of a grouped number ("1 200%").
@@ -145,6 +151,9 @@ def foreign_number_format(doc: Document, ctx: Context) -> Iterable[Finding]:
                 text, flags=regex.I | regex.V1,
             ):
                 yield make(m, f"{m.group(1)}{lang.thousands}{m.group(2)}", "English way, with a comma between thousands")
+
+
+_SINGLE_CURRENCY = regex.compile(r"[ \u00a0\u202f](?:euro|dollar|pound|franc)(?![\p{L}\p{N}])")
 
 
 class _Span:

@@ -26,7 +26,8 @@ RULE_CASES = {
                ("some 1 200 people fled", "some 1,200 people fled"),
                ("a deficit of 3,2 billion euros", "a deficit of 3.2 billion euros"),
                # a price or a duration with the French decimal comma; thousands after a clause's comma
-               ("farmers want 0,45 euro per litre", "farmers want 0.45 euro per litre"),
+               ("farmers want 0,45 euro per litre", "farmers want 0.45 euros per litre"),
+               ("the euro fell to 1,14 dollar", "the euro fell to 1.14 dollars"),
                ("the talks took 2,5 hours", "the talks took 2.5 hours"),
                ("In September, 3 200 posts were unfilled", "In September, 3,200 posts were unfilled")],
         "fr": [("l'inflation a atteint 3.5% en mai", "l'inflation a atteint 3,5 % en mai"),
