@@ -193,8 +193,8 @@ class English(Morphology):
         if head is None:
             return term
         word = head.group()
-        if head is not words[-1] and word.endswith("s") and not word.endswith("ss"):
-            return term  # "earnings per share", "customs of the port"
+        if word.endswith("s") and not word.endswith(("ss", "us", "is", "as", "os")):
+            return term  # already plural: "earnings per share", "voting intentions" (not "intentionses")
         return term[: head.start()] + self.plural_word(word) + term[head.end():]
 
     def agree(self, text, start, end, new, gender, number, plural):
@@ -219,6 +219,8 @@ class English(Morphology):
 
     @staticmethod
     def plural_word(word: str) -> str:
+        if len(word) > 4 and word.endswith("sis"):  # "crisis" -> "crises", "analysis" -> "analyses"
+            return word[:-2] + "es"
         if regex.search(r"(?:s|x|z|ch|sh)$", word):
             return word + "es"
         if regex.search(r"[^aeiou]y$", word):

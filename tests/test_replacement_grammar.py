@@ -192,6 +192,8 @@ def test_an_article_the_sentence_cannot_agree_with_is_a_flag(tiny):
     ("company", "companies"), ("bus", "buses"), ("air-to-air missile", "air-to-air missiles"),
     ("mother-in-law", "mothers-in-law"), ("commander-in-chief", "commanders-in-chief"),
     ("state-of-the-art facility", "state-of-the-art facilities"),
+    # a head already plural stays ("voting intentionses" was written); -sis takes -ses
+    ("voting intentions", "voting intentions"), ("crisis", "crises"), ("refugee crisis", "refugee crises"),
 ])
 def test_english_plural_of_a_phrase_is_on_its_head(term, plural):
     assert English().pluralize(term) == plural
