@@ -588,7 +588,7 @@ _AMERICAN_TOWN = regex.compile(r"(?<![\p{L}-])(?:" + "|".join(_US_STATES) + r"|[
 _COMPARE_CUE = regex.compile(
     r"(?i)\b(?:French|English|Dutch|German|Romanian|français|anglais|néerlandais|allemand|roumain|francophones?"
     r"|anglophones?|equivalent|équivalent|translat\w*|tradu\w*|names?|noms?|forms?|formes?|spell\w*|orthograph\w*"
-    r"|credit\w*|crédit\w*|listed|appell?\w*|called|known|word|mot|terme?s?)\b")
+    r"|credit\w*|crédit\w*|listed|appell?\w*|called|known|word|mot|terme?s?|bilingu\w*|label\w*)\b")
 # A singular determiner before a wrong form (one adjective between at most): the sign that a
 # singular wrong form means one thing ("a known endocrine perturber"), not an invariable
 # phrase whose term is plural ("MPs changed camp" -> "switched sides").
@@ -686,6 +686,9 @@ class _Context:
             return True  # "escalation control", "shareholders et stakeholders": an English phrase quoted
         if self.index.lang.code == "en" and entry.kind in _PROPER_KINDS and _FRENCH_PHRASE_AFTER.match(text, end):
             return True  # "représentant en mission", "betterave en croûte de sel": a French phrase quoted
+        if self.index.lang.code == "en" and entry.kind == "untranslated" and (after := _NEIGHBOUR_AFTER.match(text, end)) \
+                and zipf(after.group(1).casefold(), "fr") >= 2.5 and zipf(after.group(1).casefold(), "en") < 1.5:
+            return True  # "their médecins traitants": a French phrase quoted, not one word left over
         code = self.index.lang.code
         if entry.kind == "name" and code in _INTRODUCED_AFTER and (
                 _INTRODUCED_AFTER[code].match(text, end) or _INTRODUCED_BEFORE[code].search(text, lo, start)):

@@ -32,9 +32,14 @@ _MENTION_BEFORE = regex.compile(
     r"|(?:the\s+)?(?:French|Italians|Germans|Spaniards|Quebecers|Belgians|Swiss|locals|francophones)\s+(?:call|say|write|spell)(?:\s+it)?"
     # a sign, a chant, a headline or a title given after a colon: "les panneaux indiquent : X",
     # "les manifestants scandaient : X", "le film s'intitule simplement : X"
-    r"|(?:indiqu|proclam|scand|affich|intitul|titr|chant|clam)\p{L}*(?:\s+simplement|\s+simply)?\s*:"
+    r"|(?:indiqu|proclam|scand|affich|intitul|titr|clam)\p{L}*(?:\s+simplement|\s+simply)?\s*:|chant(?:ed|ing|s|ent|aient|ait)?\s*:"
     r"|(?:sous\s+le\s+)?pseudonyme\s+(?:de\s+|d['’])?|pseudonym"
     r"|(?:figur|apparaî?t|apparaiss)\p{L}*\s+(?:simplement\s+|seulement\s+)?comme"
+    # "christened X", "misspelt X as", "the misspelling X", "the exonym X", "labels it both X",
+    # "se présente simplement comme X", "on lisait simplement : X", "les Britanniques parlent de X"
+    r"|christened|misspel\w*(?:\s+[^.;]{0,40}?\s+as)?|(?:the\s+)?(?:exonyms?|endonyms?)|labels?\s+(?:it|them|the\s+[\p{L}-]+)\s+both"
+    r"|se\s+présent(?:e|ent|ait|aient)\s+(?:simplement\s+|seulement\s+)comme|(?<![\p{L}])(?:lis|lit|lisait|lisaient|lisent)(?:\s+simplement)?\s*:"
+    r"|(?:les\s+)?(?:Britanniques|Américains|Anglais|Anglo-Saxons|anglophones)\s+(?:parlent\s+de|disent|appellent)"
     r"|list(?:s|ed)?\s+(?:[^.;,]{0,30}?\s+)?(?:under|as)|marks?\s+[^.;,]{0,30}?\s+as|(?:acronym|abbreviation|initials)"
     r"|(?:translat\w+|garbl\w+)\s+(?:[^.;]{0,40}?\s+)?into|(?:turn(?:s|ed|ing)?|render\w*)\s+(?:[^.;]{0,40}?\s+)?into\s*(?=[«\"“‘'])"
     r"|(?:be|been|is|was|are|were)\s+titled|(?:en|in)\s+(?:roumain|polonais|ukrainien|turc|grec|chinois|japonais|catalan|basque|breton|corse"
@@ -122,7 +127,12 @@ _LANGUAGE_TALK = regex.compile(
     # speaking English", "the French term"
     r"|(?-i:In)\s+(?:French|English)\s*,|(?:French|English)\s+(?:terms?|words?|expressions?|phrases?|usage)\b"
     r"|\b(?:the\s+)?(?:French|Italians|Germans|Spaniards|Quebecers|Belgians|francophones|anglophones)\s+(?:distinguish|call|say|use\s+the\s+word)\b"
-    r"|(?:when|while)\s+speaking\s+(?:English|French)\b|\bdictionnaires?\b|\bdictionar(?:y|ies)\b)")
+    r"|(?:when|while)\s+speaking\s+(?:English|French)\b|\bdictionnaires?\b|\bdictionar(?:y|ies)\b"
+    # "in French histories", "the French title is X", "en droit anglais", "l'équivalent
+    # britannique", "selon la transcription pinyin", "l'appellation italienne"
+    r"|\bin\s+(?:French|English)\s+(?:histories|sources|texts|documents|press|media)\b|(?:French|English)\s+title\s+(?:is|was)\b"
+    r"|\ben\s+droit\s+(?:anglais|britannique|américain)|équivalent\s+(?:britannique|anglais|américain)|\btranscription\b"
+    r"|\bappellation\s+(?:italienne|anglaise|allemande|espagnole|officielle|locale)\b)")
 _SENTENCE_EDGE = regex.compile(r"[.!?](?=\s)|\n")
 
 

@@ -219,6 +219,8 @@ class English(Morphology):
 
     @staticmethod
     def plural_word(word: str) -> str:
+        if word.casefold() in _EN_NO_PLURAL:
+            return word  # "riot police", "staff", "aircraft"
         if len(word) > 4 and word.endswith("sis"):  # "crisis" -> "crises", "analysis" -> "analyses"
             return word[:-2] + "es"
         if regex.search(r"(?:s|x|z|ch|sh)$", word):
@@ -610,6 +612,8 @@ def _fr_elide(text: str, lo: int, hi: int, out: str) -> tuple[int, int, str]:
     return lo, hi, out
 
 
+_EN_NO_PLURAL = frozenset("police staff personnel aircraft cattle livestock equipment sheep fish deer offspring "
+                          "headquarters software hardware information advice evidence research".split())
 _FR_TERM_ARTICLE = regex.compile(r"(?i)(le|les)[ \u00a0]")
 _FR_CONTRACTING_RE = regex.compile(r"(?<![\p{L}])(à|À|de|De)[ \u00a0]+$")
 _FR_CONTRACTED = {("à", "le"): "au", ("à", "les"): "aux", ("de", "le"): "du", ("de", "les"): "des"}

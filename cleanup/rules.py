@@ -386,6 +386,7 @@ _EN_CLOCK = regex.compile(
     r"(?<![\p{L}\p{N}:.,/-])(?:(?P<prep>at|from|until|till|by|around|towards|toward|since|between|before|after"
     r"|(?<=\bfrom\s+\d{1,2}\s?h(?:\d\d)?\s{1,3})to|(?<=\bbetween\s+\d{1,2}\s?h(?:\d\d)?\s{1,3})and)\s+)?"  # "from 7h to 22h"
     r"(?P<h>[01]?\d|2[0-3])\s?h(?:\s?(?P<m>[0-5]\d))?(?![\p{L}\p{N}])(?!\s+(?:of|long|later|earlier|ago)\b)", regex.I)
+_EN_DURATION_BEFORE = regex.compile(r"(?i)\b(?:of|about|some|nearly|almost|over|under|than|lasted|lasting|took|takes|last|lasts|another|extra|additional|just)\s+$")
 # "à 10:00" in French: a time after a preposition of time (a score or a ratio has none).
 _FR_COLON_CLOCK = regex.compile(
     r"(?i)(?<![\p{L}\p{N}])(?:à|vers|dès|avant|après|jusqu['’]à|de|entre|et|depuis)[ \u00a0]+(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)"
@@ -404,6 +405,8 @@ def clock_time(doc: Document, ctx: Context) -> Iterable[Finding]:
         for m in _EN_CLOCK.finditer(text):
             if m.group("m") is None and m.group("prep") is None:
                 continue  # "2h" alone may be a duration
+            if m.group("prep") is None and _EN_DURATION_BEFORE.search(text, max(0, m.start() - 30), m.start()):
+                continue  # "delays of 1h30 to two hours", "it lasted 2h30": a duration, not a time
             h, minutes = int(m.group("h")), m.group("m")
             suffix = "am" if h < 12 else "pm"
             shown = h % 12 or 12

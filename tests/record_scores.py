@@ -19,7 +19,8 @@ SETS = ["seeds", "tests/corpus/en", "tests/corpus/fr", "tests/corpus/clean",
         "tests/blind4/en", "tests/blind4/fr", "tests/blind4/clean",
         "tests/blind5/en", "tests/blind5/fr", "tests/blind5/clean",
         "tests/blind6/en", "tests/blind6/fr", "tests/blind6/clean",
-        "tests/blind7/en", "tests/blind7/fr", "tests/blind7/clean"]
+        "tests/blind7/en", "tests/blind7/fr", "tests/blind7/clean",
+        "tests/blind8/en", "tests/blind8/fr", "tests/blind8/clean"]
 KEYS = ("articles", "words", "annotated", "fixed", "caught", "wrong_fixes", "missed",
         "false_edits", "strays")
 

@@ -168,6 +168,15 @@ def test_names_given_as_names_and_parts_of_other_names_are_not_rewritten(cleaner
     "Lumpy skin disease, known in French as dermatose nodulaire contagieuse, has reached Savoie" + _SIGN,
     # a capitalised word before an acronym: a company's name
     "Gazoduc TQM said the expansion would add capacity" + _SIGN,
+    # a name given to a ship, a misspelling shown, an exonym named as such, a French source's form
+    "The container ship, christened New Aquitaine at a ceremony, sailed" + _SIGN,
+    "An earlier version misspelt Bourg-en-Bresse as Bourg-in-Bresse" + _SIGN,
+    "French media still use the exonym Pékin, much as Italian ones say Pechino" + _SIGN,
+    "The Battle of Corunna, La Corogne in French histories, ended in 1809" + _SIGN,
+    "The French title is ministre des Affaires étrangères, while Britain's is foreign secretary" + _SIGN,
+    # a French phrase quoted, not one word left over; both forms on bilingual signs
+    "Patients' designated GPs, their médecins traitants, must approve referrals" + _SIGN,
+    "Road signs label the province both Nova Scotia and Nouvelle-Écosse" + _SIGN,
 ])
 def test_words_a_language_is_said_to_use_are_not_rewritten(cleaner, text):
     result = cleaner.fix(text, "en")
@@ -206,6 +215,14 @@ def test_french_mentions_of_english_words_are_not_rewritten(cleaner, text):
     "Le blogueur connu sous le pseudonyme de Bryansk a été arrêté à Moscou (7.5 %).",
     "Sur la carte anglaise, la région figure simplement comme Prussia, en lettres dorées (7.5 %).",
     "Pour airstrike, le dictionnaire bilingue donne « frappe aérienne » (7.5 %).",
+    # a self-description, a placard read out, what the British call a thing, a legal notion of
+    # another country, a transcription, a label's official name
+    "Sur son compte X, elle se présente simplement comme congresswoman (7.5 %).",
+    "Sur les pancartes, on lisait simplement : retirees against cuts (7.5 %).",
+    "Les Britanniques parlent de retirement aussi bien pour un salarié que pour un cheval (7.5 %).",
+    "La notion de robbery en droit anglais ne recouvre pas le vol aggravé (7.5 %).",
+    "Les archives de Nanjing, selon la transcription pinyin, ont été numérisées (7.5 %).",
+    "Sur les étiquettes, l'appellation italienne, Campania, reste obligatoire (7.5 %).",
 ])
 def test_french_names_of_things_and_forms_shown_are_not_rewritten(cleaner, text):
     result = cleaner.fix(text, "fr")
@@ -225,6 +242,11 @@ def test_the_same_french_exonyms_as_places_are_still_fixed(cleaner):
     # ", a" after a name is the verb avoir, not "a namesake, introduced"
     ("Le ministre russe des Affaires étrangères, Sergei Lavrov, a pour sa part accusé les Européens.",
      "Le ministre russe des Affaires étrangères, Sergueï Lavrov, a pour sa part accusé les Européens."),
+    # a place French names with its article; an idiom that takes none; an adjective agreeing
+    ("Des milliers de fidèles se sont rassemblés à Vatican City pour la messe.",
+     "Des milliers de fidèles se sont rassemblés à la Cité du Vatican pour la messe."),
+    ("Le gouvernement a fait un virage en U sur la taxe carbone.", "Le gouvernement a fait volte-face sur la taxe carbone."),
+    ("Le gouvernement veut réduire les bénéfices sociaux des chômeurs.", "Le gouvernement veut réduire les prestations sociales des chômeurs."),
     # a pattern's optional part is kept ("des Nations unies" was dropped)
     ("Le Haut-Commissariat des Nations unies aux Droits de l'Homme a dénoncé des exécutions.",
      "Le Haut-Commissariat des Nations unies aux droits de l'homme a dénoncé des exécutions."),

@@ -194,6 +194,7 @@ def test_an_article_the_sentence_cannot_agree_with_is_a_flag(tiny):
     ("state-of-the-art facility", "state-of-the-art facilities"),
     # a head already plural stays ("voting intentionses" was written); -sis takes -ses
     ("voting intentions", "voting intentions"), ("crisis", "crises"), ("refugee crisis", "refugee crises"),
+    ("CRS riot police", "CRS riot police"), ("aircraft", "aircraft"),
 ])
 def test_english_plural_of_a_phrase_is_on_its_head(term, plural):
     assert English().pluralize(term) == plural

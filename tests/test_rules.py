@@ -155,7 +155,7 @@ RULE_CASES = {
                ("The vote closed at 23h.", "The vote closed at 11pm."), ("at 9h15 on Monday", "at 9.15am on Monday"),
                ("open from 7h to 22h daily", "open from 7am to 10pm daily"),
                ("on duty between 20h and 8h", "on duty between 8pm and 8am")],
-        "en_keep": ["He ran for 2h with no break.", "a 24h race", "at 7.30pm", "stay up to 12h in the queue",
+        "en_keep": ["delays of 1h30 to two hours", "the meeting lasted 2h30", "He ran for 2h with no break.", "a 24h race", "at 7.30pm", "stay up to 12h in the queue",
                     "after 10h of talks", "flights of 2h and 3h", "flights of 2h to 3h"],
         "fr": [("La réunion commence à 4 p.m. à Paris.", "La réunion commence à 16\u00a0h à Paris."),
                ("vers 5:30 a.m. selon la police", "vers 5\u00a0h 30 selon la police"),
