@@ -320,6 +320,8 @@ class French(Morphology):
     def agree(self, text, start, end, new, gender, number, plural):
         if not gender and _same_word(text[start:end], new):
             return start, end, new  # a misspelling of the term ("cesser-le-feu"): its gender is the text's
+        if not gender and not number and _FR_ADVERB.fullmatch(text, start, end) and _FR_ADVERB.fullmatch(new):
+            return _fr_elide(text, start, end, new)  # an adverb for an adverb: nothing agrees with it
         gender = gender or _fr_guess_gender(new)
         done = _fr_agree(text, start, end, new, gender, number, plural)
         return None if done is None else _fr_elide(text, *done)
@@ -614,6 +616,7 @@ def _fr_elide(text: str, lo: int, hi: int, out: str) -> tuple[int, int, str]:
 
 _EN_NO_PLURAL = frozenset("police staff personnel aircraft cattle livestock equipment sheep fish deer offspring "
                           "headquarters software hardware information advice evidence research".split())
+_FR_ADVERB = regex.compile(r"(?i)\p{L}+ment")  # "sévèrement" -> "grièvement"
 _FR_TERM_ARTICLE = regex.compile(r"(?i)(le|les)[ \u00a0]")
 _FR_CONTRACTING_RE = regex.compile(r"(?<![\p{L}])(à|À|de|De)[ \u00a0]+$")
 _FR_CONTRACTED = {("à", "le"): "au", ("à", "les"): "aux", ("de", "le"): "du", ("de", "les"): "des"}

@@ -118,6 +118,14 @@ must_fire = ["Des sources familières avec les discussions."]
 must_not_fire = ["Des sources au fait des discussions."]
 
 [[entry]]
+id = "severement"
+term = "grièvement"
+wrong = ["sévèrement"]
+after = '^\\s+bless'
+must_fire = ["Il a été sévèrement blessé."]
+must_not_fire = ["Il a été grièvement blessé."]
+
+[[entry]]
 id = "decret"
 term = "de décret{s}"
 pattern = '''\\b[Dd]['’]ordre(?<s>s?)\\s+exécutifs?\\b'''
@@ -164,6 +172,8 @@ def tiny(tmp_path_factory):
     ("fr", "Les défilés du Saint Patrick's Day ont commencé.", "Les défilés de la Saint-Patrick ont commencé."),
     ("fr", "Pour Saint Patrick's Day, Dublin défile.", "Pour la Saint-Patrick, Dublin défile."),
     ("fr", "Une centaine d'ordres exécutifs signés depuis janvier.", "Une centaine de décrets signés depuis janvier."),
+    # an adverb for an adverb leaves the participle after it as it agrees ("grièvement blessé" was written)
+    ("fr", "Deux passantes ont été sévèrement blessées.", "Deux passantes ont été grièvement blessées."),
     # an elided determiner before a consonant, in either apostrophe ("de l'lycée" was left)
     ("fr", "Il sort de l'école haute à midi.", "Il sort du lycée à midi."),
     ("fr", "Elle entre à l'école haute.", "Elle entre au lycée."),
