@@ -155,15 +155,9 @@ class Document:
     def _focus_starts(self) -> list[int]:
         return [s.start for s in self.focus or ()]
 
-    def line_windows(self, offsets) -> list[tuple[int, int]]:
-        """For text offsets: the line holding each, extended to the end of the next line
-        (lookaheads may look past a line break), merged and sorted."""
-        starts = self.line_starts
-        return self.windows_of_lines({bisect.bisect_right(starts, off) - 1 for off in offsets})
-
-    def windows_of_lines(self, lines) -> list[tuple[int, int]]:
-        """Line numbers (0-based) as windows: each line extended to the end of the next one,
-        merged and sorted."""
+    def line_windows(self, lines) -> list[tuple[int, int]]:
+        """Line numbers (0-based, see ``line_of``) as windows: each line extended to the end of
+        the next one (lookaheads may look past a line break), merged and sorted."""
         starts = self.line_starts
         windows: list[list[int]] = []
         for k in sorted(lines):
@@ -182,9 +176,13 @@ class Document:
             starts.append(m.end())
         return starts
 
+    def line_of(self, offset: int) -> int:
+        """0-based line of a character offset."""
+        return bisect.bisect_right(self.line_starts, offset) - 1
+
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column of a character offset."""
-        line = bisect.bisect_right(self.line_starts, offset) - 1
+        line = self.line_of(offset)
         return line + 1, offset - self.line_starts[line] + 1
 
     @cached_property

@@ -414,10 +414,9 @@ class GlossaryIndex:
         text = doc.text
         # The lines holding each literal found (a literal such as "minister" occurs on many
         # lines and is required by many patterns: mapped to lines once), then per pattern.
-        starts = doc.line_starts
         lines_of: dict[int, set[int]] = defaultdict(set)
         for k, a, _ in _hits(ac, st.s):
-            lines_of[k].add(bisect.bisect_right(starts, st.to_text(a)) - 1)
+            lines_of[k].add(doc.line_of(st.to_text(a)))
         where: dict[int, set[int]] = defaultdict(set)  # pattern -> the lines of its literals
         for k, lines in lines_of.items():
             for i in self._literal_patterns[self._literals[k]]:
@@ -431,7 +430,7 @@ class GlossaryIndex:
             if not literals:
                 windows = [(0, len(text))]
             else:
-                windows = doc.windows_of_lines(where[i])
+                windows = doc.line_windows(where[i])
             seen: set[tuple[int, int]] = set()
             for lo, hi in windows:
                 try:
@@ -627,9 +626,10 @@ def _english_neighbour(text: str, start: int, end: int) -> bool:
 # A person introduced as someone unknown ("X, a 34-year-old nurse", "a schoolgirl, X"): a public
 # figure is not, so a name entry's famous person is not meant.
 # (English "a"/"an", French "un"/"une": a French ", a" is the verb avoir, "X, a pour sa part")
-_INTRODUCED_AFTER = {"en": regex.compile(r"\s*,\s*(?:an?)\s+[\p{L}\d]"), "fr": regex.compile(r"\s*,\s*(?:un|une)\s+[\p{L}\d]")}
-_INTRODUCED_BEFORE = {"en": regex.compile(r"\b(?:an?)\s+(?:[\p{Ll}-]+\s+){0,2}[\p{Ll}-]+\s*,\s*$"),
-                      "fr": regex.compile(r"\b(?:un|une)\s+(?:[\p{Ll}-]+\s+){0,2}[\p{Ll}-]+\s*,\s*$")}
+_INDEFINITE = {"en": "an?", "fr": "un|une"}
+_INTRODUCED_AFTER = {c: regex.compile(rf"\s*,\s*(?:{a})\s+[\p{{L}}\d]") for c, a in _INDEFINITE.items()}
+_INTRODUCED_BEFORE = {c: regex.compile(rf"\b(?:{a})\s+(?:[\p{{Ll}}-]+\s+){{0,2}}[\p{{Ll}}-]+\s*,\s*$")
+                      for c, a in _INDEFINITE.items()}
 # A capitalised word and a Spanish/Italian/Portuguese "of" before the match: a foreign name.
 _FOREIGN_OF = regex.compile(r"(\p{L}[\p{L}\p{M}'’-]*)[ \u00a0]+(?:de|del|de\s+la|da|di|do|dos|das|della)[ \u00a0]+$")
 _PREV_WORD_HYPHEN = regex.compile(r"\p{Lu}[\p{L}\p{M}]*[-‐]$")

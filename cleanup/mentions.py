@@ -36,16 +36,16 @@ _MENTION_BEFORE = regex.compile(
     r"|(?:sous\s+le\s+)?pseudonyme\s+(?:de\s+|d['’])?|pseudonym"
     r"|(?:figur|apparaî?t|apparaiss)\p{L}*\s+(?:simplement\s+|seulement\s+)?comme"
     # "christened X", "misspelt X as", "the misspelling X", "the exonym X", "labels it both X",
-    # "se présente simplement comme X", "on lisait simplement : X", "les Britanniques parlent de X"
+    # "on lisait simplement : X", "les Britanniques parlent de X"
     r"|christened|misspel\w*(?:\s+[^.;]{0,40}?\s+as)?|(?:the\s+)?(?:exonyms?|endonyms?)|labels?\s+(?:it|them|the\s+[\p{L}-]+)\s+both"
-    r"|se\s+présent(?:e|ent|ait|aient)\s+(?:simplement\s+|seulement\s+)comme|(?<![\p{L}])(?:lis|lit|lisait|lisaient|lisent)(?:\s+simplement)?\s*:"
+    r"|(?<![\p{L}])(?:lis|lit|lisait|lisaient|lisent)(?:\s+simplement)?\s*:"
     r"|(?:les\s+)?(?:Britanniques|Américains|Anglais|Anglo-Saxons|anglophones)\s+(?:parlent\s+de|disent|appellent)"
     r"|list(?:s|ed)?\s+(?:[^.;,]{0,30}?\s+)?(?:under|as)|marks?\s+[^.;,]{0,30}?\s+as|(?:acronym|abbreviation|initials)"
     r"|(?:translat\w+|garbl\w+)\s+(?:[^.;]{0,40}?\s+)?into|(?:turn(?:s|ed|ing)?|render\w*)\s+(?:[^.;]{0,40}?\s+)?into\s*(?=[«\"“‘'])"
     r"|(?:be|been|is|was|are|were)\s+titled|(?:en|in)\s+(?:roumain|polonais|ukrainien|turc|grec|chinois|japonais|catalan|basque|breton|corse"
     r"|Romanian|Polish|Ukrainian|Turkish|Greek|Chinese|Japanese|Catalan|Basque|Breton|Corsican)\s*,"
     r"|appel(?:le|lent|ait|aient)\s+(?:(?:un|une|le|la|les|des)\s+|l['’]\s*)?|qualifi[ée]e?s?\s+(?:de\s+|d['’])"
-    r"|désign[ée]e?s?\s+(?:par|sous)|se\s+présent(?:e|ent|ait|aient)\s+comme|(?:le\s+)?sigle|l['’](?:acronyme|abréviation)"
+    r"|désign[ée]e?s?\s+(?:par|sous)|se\s+présent(?:e|ent|ait|aient)\s+(?:simplement\s+|seulement\s+)?comme|(?:le\s+)?sigle|l['’](?:acronyme|abréviation)"
     r"|(?:le|les)\s+termes?\s+(?:de\s+|d['’])|le\s+nom\s+(?:de\s+|d['’]))"
     r")\s*[«\"“‘':]?\s*$")
 # A work, a venue, a horse or a ship named after the word: "the film Cashmere", "the colt Parme",

@@ -709,16 +709,16 @@ def name_spelling(doc: Document, ctx: Context) -> Iterable[Finding]:
                 break
         else:
             if first and _pivot_first_name(first, first_names):
-                yield from _particle_after_first_name(m, text, start, particle_word, ctx.language)
+                yield _particle_after_first_name(m, text, start, particle_word, ctx.language)
 
 
 def _pivot_first_name(first: str, names: frozenset[str]) -> bool:
     """A given name of the pivot language ("Bastien", "Anne-Marie": each part a given name)."""
-    return bool(names) and (first in names or all(part in names for part in first.split("-")))
+    return first in names or all(part in names for part in first.split("-"))
 
 
 def _particle_after_first_name(m: regex.Match, text: str, start: int, particle_word: str,
-                               lang: Language) -> Iterable[Finding]:
+                               lang: Language) -> Finding:
     """"Bastien of Villeneuve" (de Villeneuve), "Yannick The Bihan" (Le Bihan): a French given name
     before a particle translated as a word. Edited when the surname is no word of the target
     language and, for "of", the given name is not one the target language shares ("Catherine of
@@ -735,7 +735,7 @@ def _particle_after_first_name(m: regex.Match, text: str, start: int, particle_w
     else:
         own, sure = None, False
     span = text[start : m.end()]
-    yield Finding(
+    return Finding(
         rule="name_spelling", start=start, end=m.end(), text=span, action="replace" if sure else "flag",
         suggestion=own if sure else None, kind="name", priority=2, confidence=0.8 if sure else 0.5,
         message=(f"{span!r} after the French given name {first!r} looks like a translated particle"
